@@ -1,0 +1,57 @@
+# Healthcare Backend — the front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JDK := $(shell scripts/find-jdk.sh 2>/dev/null)
+ifeq ($(JDK),)
+  $(shell scripts/find-jdk.sh >&2)
+  JDK_CHECK = @echo "Stopping: no JDK 25 or newer (see the message above)." >&2; exit 1
+else
+  JDK_CHECK = @true
+endif
+export JAVA_HOME := $(JDK)
+export PATH := $(JDK)/bin:$(PATH)
+
+MVN := ./mvnw -B -q
+JAR := target/healthcare-backend.jar
+JAVA_OPTS ?= -XX:+UseG1GC -Xms64m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=4
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: jdk
+jdk:
+	$(JDK_CHECK)
+	@echo "Using JDK $(JDK)"
+
+.PHONY: build
+build: jdk ## Compile and package the service (no tests)
+	$(MVN) -DskipTests package
+
+.PHONY: db-init
+db-init: ## Create the development database and roles if missing
+	@scripts/ensure-services.sh no-redis
+	@scripts/db-init.sh
+
+.PHONY: run
+run: jdk db-init build ## Start the service on :8088 (development profile, demo data)
+	java $(JAVA_OPTS) -jar $(JAR)
+
+.PHONY: test
+test: jdk ## Run all tests against the local PostgreSQL and Redis
+	@scripts/ensure-services.sh
+	$(MVN) verify
+
+.PHONY: bench
+bench: jdk ## Start the service, run the Gatling load test, write results to target/bench
+	@scripts/ensure-services.sh
+	scripts/bench.sh
+
+.PHONY: jwt-key
+jwt-key: jdk build ## Print a new access-token signing key (JWK) for JWT_SIGNING_KEY
+	@java -jar $(JAR) generate-jwt-key
+
+.PHONY: clean
+clean: ## Remove build output
+	$(MVN) clean

@@ -1,0 +1,2 @@
+/** Development-only demo data, built on the other modules' public APIs. */
+package io.healthcarebackend.demo;

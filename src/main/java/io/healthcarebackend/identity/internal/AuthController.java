@@ -1,0 +1,78 @@
+package io.healthcarebackend.identity.internal;
+
+import io.healthcarebackend.platform.CurrentUser;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/auth")
+class AuthController {
+
+    private final AuthService auth;
+
+    AuthController(AuthService auth) {
+        this.auth = auth;
+    }
+
+    record Login(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 1024) String password,
+            @Size(max = 16) String totp) {
+    }
+
+    record Refresh(@NotBlank @Size(max = 256) String refreshToken) {
+    }
+
+    record SessionView(UUID id, Instant createdAt, Instant lastSeenAt, String ip, String userAgent, boolean current) {
+    }
+
+    @PostMapping("/login")
+    ResponseEntity<AuthService.Tokens> login(@Valid @RequestBody Login body, HttpServletRequest request) {
+        return noStore(auth.login(body.email().strip(), body.password(),
+                new AuthService.Client(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT))));
+    }
+
+    @PostMapping("/refresh")
+    ResponseEntity<AuthService.Tokens> refresh(@Valid @RequestBody Refresh body) {
+        return noStore(auth.refresh(body.refreshToken()));
+    }
+
+    @PostMapping("/logout")
+    ResponseEntity<Void> logout(@AuthenticationPrincipal CurrentUser user) {
+        auth.logout(user);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/sessions")
+    Map<String, List<SessionView>> sessions(@AuthenticationPrincipal CurrentUser user) {
+        return Map.of("items", auth.sessionsOf(user).stream()
+                .map(s -> new SessionView(s.id(), s.createdAt(), s.lastSeenAt(), s.ip(), s.userAgent(),
+                        s.id().equals(user.sessionId())))
+                .toList());
+    }
+
+    @DeleteMapping("/sessions/{id}")
+    ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        auth.revoke(user, id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static <T> ResponseEntity<T> noStore(T body) {
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
+    }
+}

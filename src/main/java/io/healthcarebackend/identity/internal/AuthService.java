@@ -1,0 +1,155 @@
+package io.healthcarebackend.identity.internal;
+
+import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.Role;
+import io.healthcarebackend.platform.UserId;
+import io.healthcarebackend.platform.db.TenantTx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+/**
+ * Password login, refresh-token rotation, logout and session management. Access tokens are
+ * stateless and short-lived; the session behind them is the server-side switch that logout,
+ * reuse detection and deactivation turn off.
+ */
+@Service
+class AuthService {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthService.class);
+
+    private final UserRepository users;
+    private final SessionStore sessions;
+    private final SessionLivenessCache liveness;
+    private final Passwords passwords;
+    private final AccessTokens accessTokens;
+    private final SessionSettings settings;
+    private final TenantTx tx;
+    private final Clock clock;
+
+    AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
+            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock) {
+        this.users = users;
+        this.sessions = sessions;
+        this.liveness = liveness;
+        this.passwords = passwords;
+        this.accessTokens = accessTokens;
+        this.settings = settings;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn) {
+    }
+
+    record Client(String ip, String userAgent) {
+    }
+
+    Tokens login(String email, String password, Client client) {
+        Optional<StaffUser> found = users.findForLogin(email);
+        if (found.isEmpty()) {
+            passwords.spendDecoy(password);
+            throw invalidCredentials();
+        }
+        StaffUser user = found.get();
+        if (!passwords.matches(password, user.passwordHash()) || !user.active()) {
+            log.info("Login refused for user {}", user.id());
+            throw invalidCredentials();
+        }
+        Instant now = clock.instant();
+        UUID sessionId = io.healthcarebackend.platform.Ids.newId();
+        RefreshToken refresh = RefreshToken.fresh(user.clinicId(), sessionId);
+        sessions.create(new Session(sessionId, user.clinicId(), user.id(), user.role(), refresh.hash(), now, now,
+                now.plus(settings.absoluteTimeout()), now.plus(settings.idleTimeout()), client.ip(),
+                truncate(client.userAgent())));
+        log.info("Login succeeded for user {} (session {})", user.id(), sessionId);
+        return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), sessionId), refresh);
+    }
+
+    Tokens refresh(String token) {
+        RefreshToken presented = RefreshToken.parse(token).orElseThrow(AuthService::invalidRefresh);
+        Instant now = clock.instant();
+        Session session = sessions.find(presented.clinic(), presented.sessionId())
+                .filter(s -> s.aliveAt(now))
+                .orElseThrow(AuthService::invalidRefresh);
+        if (!presented.matches(session.refreshHash())) {
+            revokeSession(session.clinicId(), session.id());
+            log.warn("Refresh token reuse detected; session {} of user {} revoked", session.id(), session.userId());
+            throw new ApiException.Unauthorized("REFRESH_TOKEN_REUSED", "Refresh token was already used; "
+                    + "the session has been ended");
+        }
+        StaffUser user = tx.readInClinic(session.clinicId(), () -> users.find(session.clinicId(), session.userId()))
+                .filter(StaffUser::active)
+                .orElse(null);
+        if (user == null) {
+            revokeSession(session.clinicId(), session.id());
+            throw invalidRefresh();
+        }
+        RefreshToken next = RefreshToken.fresh(session.clinicId(), session.id());
+        Instant idle = now.plus(settings.idleTimeout());
+        if (!sessions.rotate(session.clinicId(), session.id(), session.refreshHash(), next.hash(), now, idle)) {
+            revokeSession(session.clinicId(), session.id());
+            throw new ApiException.Unauthorized("REFRESH_TOKEN_REUSED", "Refresh token was already used; "
+                    + "the session has been ended");
+        }
+        return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), session.id()), next);
+    }
+
+    void logout(CurrentUser user) {
+        revokeSession(user.clinicId(), user.sessionId());
+        log.info("Logout of user {} (session {})", user.id(), user.sessionId());
+    }
+
+    List<Session> sessionsOf(CurrentUser user) {
+        return sessions.listOf(user.clinicId(), user.id());
+    }
+
+    /** Own sessions, or (clinic admins) any session of a user of the same clinic. */
+    void revoke(CurrentUser user, UUID sessionId) {
+        Session session = sessions.find(user.clinicId(), sessionId)
+                .filter(s -> s.userId().equals(user.id()) || user.is(Role.CLINIC_ADMIN))
+                .orElseThrow(() -> new ApiException.NotFound("Session"));
+        revokeSession(session.clinicId(), session.id());
+    }
+
+    void revokeAllOf(ClinicId clinic, UserId user) {
+        liveness.evictAll(sessions.revokeAll(clinic, user));
+    }
+
+    @Scheduled(fixedDelayString = "${app.sessions.cleanup-interval:PT1H}", initialDelayString = "PT1M")
+    void purgeExpired() {
+        int removed = sessions.purgeExpired();
+        if (removed > 0) {
+            log.info("Removed {} expired sessions", removed);
+        }
+    }
+
+    private void revokeSession(ClinicId clinic, UUID id) {
+        sessions.revoke(clinic, id);
+        liveness.evict(id);
+    }
+
+    private Tokens tokens(CurrentUser user, RefreshToken refresh) {
+        return new Tokens(accessTokens.issue(user), refresh.encode(), "Bearer", accessTokens.ttlSeconds());
+    }
+
+    private static String truncate(String userAgent) {
+        return userAgent == null || userAgent.length() <= 256 ? userAgent : userAgent.substring(0, 256);
+    }
+
+    private static ApiException invalidCredentials() {
+        return new ApiException.Unauthorized("INVALID_CREDENTIALS", "E-mail or password is wrong");
+    }
+
+    private static ApiException invalidRefresh() {
+        return new ApiException.Unauthorized("INVALID_REFRESH_TOKEN", "Refresh token is not valid");
+    }
+}

@@ -1,0 +1,92 @@
+package io.healthcarebackend.identity.internal;
+
+import io.healthcarebackend.identity.StaffAccounts;
+import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.Cursor;
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.Page;
+import io.healthcarebackend.platform.Role;
+import io.healthcarebackend.platform.UserId;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class UserController {
+
+    private final UserService users;
+    private final StaffAccounts accounts;
+
+    UserController(UserService users, StaffAccounts accounts) {
+        this.users = users;
+        this.accounts = accounts;
+    }
+
+    record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) String name,
+            @NotNull Role role, @NotBlank @Size(max = 128) String password) {
+    }
+
+    record UpdateUser(Role role, Boolean active) {
+    }
+
+    record UserView(UUID id, String email, String name, Role role, UUID clinicId, boolean active) {
+        static UserView of(StaffUser u) {
+            return new UserView(u.id().value(), u.email(), u.name(), u.role(), u.clinicId().value(), u.active());
+        }
+    }
+
+    /**
+     * Clinic admins add users to their own clinic (another clinic's id is a 404); platform admins
+     * create a clinic's first administrators.
+     */
+    @PostMapping("/api/v1/clinics/{clinicId}/users")
+    @PreAuthorize("hasAnyRole('PLATFORM_ADMIN', 'CLINIC_ADMIN')")
+    ResponseEntity<UserView> create(@PathVariable UUID clinicId, @Valid @RequestBody CreateUser body,
+            @AuthenticationPrincipal CurrentUser user) {
+        ClinicId clinic = new ClinicId(clinicId);
+        if (user.is(Role.CLINIC_ADMIN) && !clinic.equals(user.clinicId())) {
+            throw new ApiException.NotFound("Clinic");
+        }
+        if (user.is(Role.PLATFORM_ADMIN) && body.role() != Role.CLINIC_ADMIN) {
+            throw new ApiException.Forbidden();
+        }
+        UserId id = accounts.create(clinic, body.email(), body.name(), body.role(), body.password());
+        UserView view = new UserView(id.value(), body.email().strip().toLowerCase(java.util.Locale.ROOT),
+                body.name().strip(), body.role(), clinicId, true);
+        return ResponseEntity.created(URI.create("/api/v1/users/" + id)).body(view);
+    }
+
+    @GetMapping("/api/v1/users")
+    @PreAuthorize("hasRole('CLINIC_ADMIN')")
+    Page<UserView> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        int size = Cursor.limit(limit);
+        List<StaffUser> rows = users.page(user.clinic(), Cursor.id(cursor), size + 1);
+        List<UserView> items = rows.stream().limit(size).map(UserView::of).toList();
+        String next = rows.size() > size ? Cursor.ofId(items.getLast().id()) : null;
+        return new Page<>(items, next);
+    }
+
+    @PatchMapping("/api/v1/users/{id}")
+    @PreAuthorize("hasRole('CLINIC_ADMIN')")
+    UserView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody UpdateUser body) {
+        return UserView.of(users.update(user.clinic(), new UserId(id), body.role(), body.active()));
+    }
+}

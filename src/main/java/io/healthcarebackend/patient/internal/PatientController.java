@@ -1,0 +1,99 @@
+package io.healthcarebackend.patient.internal;
+
+import io.healthcarebackend.platform.Cursor;
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.Page;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Validated
+@RequestMapping("/api/v1/patients")
+@PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER', 'RECEPTIONIST')")
+class PatientController {
+
+    private static final String PHONE = "^\\+?[0-9 ()\\-]{3,32}$";
+
+    private final PatientService patients;
+
+    PatientController(PatientService patients) {
+        this.patients = patients;
+    }
+
+    record CreatePatient(@NotBlank @Size(max = 100) String givenName, @NotBlank @Size(max = 100) String familyName,
+            @NotNull LocalDate birthDate, Sex sex, @Email @Size(max = 320) String email,
+            @Pattern(regexp = PHONE) String phone, @Valid Address address, @Size(max = 64) String mrn) {
+        PatientService.Fields fields() {
+            return new PatientService.Fields(givenName, familyName, birthDate, sex, email, phone, address, mrn);
+        }
+    }
+
+    /** Partial update: absent (null) fields stay as they are; an empty string clears an optional one. */
+    record UpdatePatient(@Size(min = 1, max = 100) String givenName, @Size(min = 1, max = 100) String familyName,
+            LocalDate birthDate, Sex sex, @Email @Size(max = 320) String email,
+            @Pattern(regexp = "^$|" + PHONE) String phone, @Valid Address address, @Size(max = 64) String mrn) {
+        PatientService.Fields fields() {
+            return new PatientService.Fields(givenName, familyName, birthDate, sex, email, phone, address, mrn);
+        }
+    }
+
+    record PatientView(UUID id, String givenName, String familyName, LocalDate birthDate, Sex sex, String email,
+            String phone, Address address, String mrn, int version, Instant createdAt, Instant updatedAt) {
+        static PatientView of(Patient p) {
+            return new PatientView(p.id(), p.givenName(), p.familyName(), p.birthDate(), p.sex(), p.email(),
+                    p.phone(), p.address(), p.mrn(), p.version(), p.createdAt(), p.updatedAt());
+        }
+    }
+
+    @PostMapping
+    ResponseEntity<PatientView> create(@AuthenticationPrincipal CurrentUser user,
+            @Valid @RequestBody CreatePatient body) {
+        Patient patient = patients.create(user.clinic(), body.fields());
+        return ResponseEntity.created(URI.create("/api/v1/patients/" + patient.id())).body(PatientView.of(patient));
+    }
+
+    @GetMapping("/{id}")
+    PatientView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return PatientView.of(patients.get(user.clinic(), id));
+    }
+
+    @PatchMapping("/{id}")
+    PatientView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody UpdatePatient body) {
+        return PatientView.of(patients.update(user.clinic(), id, body.fields()));
+    }
+
+    @GetMapping
+    Page<PatientView> search(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) @Size(max = 200) String name,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate,
+            @RequestParam(required = false) @Size(max = 64) String mrn,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        int size = Cursor.limit(limit);
+        List<Patient> rows = patients.search(user.clinic(), name, birthDate, mrn, Cursor.id(cursor), size + 1);
+        List<PatientView> items = rows.stream().limit(size).map(PatientView::of).toList();
+        return new Page<>(items, rows.size() > size ? Cursor.ofId(items.getLast().id()) : null);
+    }
+}

@@ -1,0 +1,44 @@
+package io.healthcarebackend.platform.config;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Connects to Redis only when {@code REDIS_URL} is set. Without it the service runs single-node:
+ * the same interfaces are served from PostgreSQL or process memory.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${app.redis.url:}' != ''")
+class RedisConfig {
+
+    @Bean
+    LettuceConnectionFactory redisConnectionFactory(RuntimeSettings settings) {
+        RedisURI uri = RedisURI.create(settings.redis().url());
+        RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+        standalone.setDatabase(uri.getDatabase());
+        if (uri.getUsername() != null) {
+            standalone.setUsername(uri.getUsername());
+        }
+        if (uri.getPassword() != null && uri.getPassword().length > 0) {
+            standalone.setPassword(uri.getPassword());
+        }
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+                .commandTimeout(Duration.ofSeconds(2));
+        if (uri.isSsl()) {
+            client.useSsl();
+        }
+        return new LettuceConnectionFactory(standalone, client.build());
+    }
+
+    @Bean
+    StringRedisTemplate stringRedisTemplate(LettuceConnectionFactory factory) {
+        return new StringRedisTemplate(factory);
+    }
+}

@@ -1,0 +1,79 @@
+package io.healthcarebackend.platform.security;
+
+import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.Role;
+import io.healthcarebackend.platform.UserId;
+import io.healthcarebackend.platform.web.Problems;
+import java.util.UUID;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/**
+ * Bearer-token security for the API: stateless (no HTTP session, no saved requests), every route
+ * authenticated except login, refresh, key discovery, probes, metrics and API docs. Roles are
+ * checked per endpoint with method security; 401 and 403 are problem+json like every other error.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/health", "/health/**", "/metrics", "/error",
+                                "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh",
+                                "/api-docs", "/api-docs/**", "/swagger-ui", "/swagger-ui/**", "/swagger-ui.html")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter(sessions)))
+                        .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
+                                HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
+                        .accessDeniedHandler((request, response, e) -> Problems.write(request, response,
+                                HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role")))
+                .exceptionHandling(ex -> ex
+                        .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
+                                HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
+                        .accessDeniedHandler((request, response, e) -> Problems.write(request, response,
+                                HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role")))
+                .addFilterAfter(new TenancyFilter(), AuthorizationFilter.class);
+        return http.build();
+    }
+
+    private static Converter<Jwt, AbstractAuthenticationToken> converter(SessionLiveness sessions) {
+        return jwt -> {
+            CurrentUser user;
+            try {
+                String clinic = jwt.getClaimAsString(AccessTokenClaims.CLINIC);
+                user = new CurrentUser(new UserId(UUID.fromString(jwt.getSubject())),
+                        clinic == null ? null : ClinicId.of(clinic),
+                        Role.valueOf(jwt.getClaimAsString(AccessTokenClaims.ROLE)),
+                        UUID.fromString(jwt.getClaimAsString(AccessTokenClaims.SESSION)));
+            } catch (RuntimeException e) {
+                throw new InvalidBearerTokenException("Malformed access token claims");
+            }
+            if (!sessions.isActive(user)) {
+                throw new InvalidBearerTokenException("Session has ended");
+            }
+            return new StaffAuthentication(user);
+        };
+    }
+}

@@ -1,0 +1,179 @@
+package io.healthcarebackend.platform.web;
+
+import io.healthcarebackend.platform.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolationException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every exception into problem+json. Client mistakes become 4xx with a stable code and a
+ * message that names the field, never the value (values may be PHI). Anything unexpected is a
+ * 500 with a generic message; the stack trace goes to the log, never to the client.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
+        return respond(e.status(), e.code(), e.getMessage(), request);
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e, HttpServletRequest request) {
+        return respond(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", e.getMessage(), request);
+    }
+
+    @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
+    ResponseEntity<ProblemDetail> denied(RuntimeException e, HttpServletRequest request) {
+        return respond(HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role", request);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e, HttpServletRequest request) {
+        List<Map<String, String>> errors = e.getConstraintViolations().stream()
+                .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
+                .toList();
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid", request);
+        return ResponseEntity.badRequest().body(Problems.withErrors(problem, errors));
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e, HttpServletRequest request) {
+        log.warn("Unmapped integrity violation: {}", e.getClass().getSimpleName());
+        return respond(HttpStatus.CONFLICT, "CONFLICT", "The change conflicts with existing data", request);
+    }
+
+    @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class,
+            TransientDataAccessException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e, HttpServletRequest request) {
+        log.error("Database unavailable: {}", e.getClass().getSimpleName());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Try again shortly", request));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unhandled error", e);
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Unexpected error", request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+                .toList();
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid",
+                servletRequest(request));
+        return ResponseEntity.badRequest().body(Problems.withErrors(problem, errors));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(err -> Map.of(
+                        "field", String.valueOf(r.getMethodParameter().getParameterName()),
+                        "message", String.valueOf(err.getDefaultMessage()))))
+                .toList();
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid",
+                servletRequest(request));
+        return ResponseEntity.badRequest().body(Problems.withErrors(problem, errors));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
+            return cast(respond(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", tooLarge.getMessage(),
+                    servletRequest(request)));
+        }
+        // The parser's own message can quote the offending input, which may be PHI: never echo it.
+        return cast(respond(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST",
+                "Body is not valid JSON for this endpoint (syntax, a wrong type or an unknown value)",
+                servletRequest(request)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String code = switch (e) {
+            case MethodArgumentTypeMismatchException m -> "INVALID_PARAMETER";
+            case ErrorResponse r when status.value() == 404 -> "NOT_FOUND";
+            case ErrorResponse r when status.value() == 405 -> "METHOD_NOT_ALLOWED";
+            case ErrorResponse r when status.value() == 415 -> "UNSUPPORTED_MEDIA_TYPE";
+            case ErrorResponse r when status.value() == 406 -> "NOT_ACCEPTABLE";
+            default -> status.is4xxClientError() ? "BAD_REQUEST" : "INTERNAL_ERROR";
+        };
+        String detail = status.is4xxClientError() ? safeDetail(e, status) : "Unexpected error";
+        ProblemDetail problem = Problems.of(status, code, detail, servletRequest(request));
+        return ResponseEntity.status(status).headers(headers).body(problem);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        return respond(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "Parameter '" + e.getName() + "' has a wrong format",
+                request);
+    }
+
+    private static String safeDetail(Exception e, HttpStatusCode status) {
+        if (e instanceof ErrorResponse response && response.getBody().getDetail() != null
+                && !(e instanceof MethodArgumentTypeMismatchException)) {
+            return response.getBody().getDetail();
+        }
+        return HttpStatus.valueOf(status.value()).getReasonPhrase();
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(HttpStatusCode status, String code, String detail,
+            HttpServletRequest request) {
+        return ResponseEntity.status(status).body(Problems.of(status, code, detail, request));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> entity) {
+        return (ResponseEntity) entity;
+    }
+
+    private static HttpServletRequest servletRequest(WebRequest request) {
+        return ((NativeWebRequest) request).getNativeRequest(HttpServletRequest.class);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

@@ -1,0 +1,152 @@
+package io.healthcarebackend.scheduling.internal;
+
+import io.healthcarebackend.platform.Cursor;
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.Page;
+import io.healthcarebackend.practitioner.WeeklySchedule;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+class AppointmentController {
+
+    private static final String STAFF = "hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER', 'RECEPTIONIST')";
+    private static final String CLINICAL = "hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER')";
+
+    private final BookingService booking;
+    private final AvailabilityService availability;
+    private final JsonMapper json;
+
+    AppointmentController(BookingService booking, AvailabilityService availability, JsonMapper json) {
+        this.booking = booking;
+        this.availability = availability;
+        this.json = json;
+    }
+
+    record Book(@NotNull UUID patientId, @NotNull UUID practitionerId, @NotNull OffsetDateTime start,
+            @NotNull OffsetDateTime end, @Size(max = 500) String reason) {
+    }
+
+    record Reschedule(@NotNull OffsetDateTime start, @NotNull OffsetDateTime end) {
+    }
+
+    record Cancel(@NotBlank @Size(max = 500) String reason) {
+    }
+
+    record AppointmentView(UUID id, UUID patientId, UUID practitionerId, Instant start, Instant end,
+            AppointmentStatus status, String reason, String cancelReason, int version, Instant createdAt,
+            Instant updatedAt) {
+        static AppointmentView of(Appointment a) {
+            return new AppointmentView(a.id(), a.patientId(), a.practitionerId(), a.start(), a.end(), a.status(),
+                    a.reason(), a.cancelReason(), a.version(), a.createdAt(), a.updatedAt());
+        }
+    }
+
+    record SlotView(Instant start, Instant end) {
+    }
+
+    @PostMapping("/api/v1/appointments")
+    @PreAuthorize(STAFF)
+    ResponseEntity<AppointmentView> book(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Book body,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        var request = new BookingService.Booking(body.patientId(), body.practitionerId(), body.start().toInstant(),
+                body.end().toInstant(), body.reason());
+        AppointmentView view;
+        if (key == null) {
+            view = AppointmentView.of(booking.book(user, request));
+        } else {
+            var outcome = booking.bookOnce(user, request, key,
+                    a -> json.writeValueAsString(AppointmentView.of(a)));
+            view = outcome.replayed() != null
+                    ? json.readValue(outcome.replayed().body(), AppointmentView.class)
+                    : AppointmentView.of(outcome.booked());
+        }
+        return ResponseEntity.created(URI.create("/api/v1/appointments/" + view.id())).body(view);
+    }
+
+    @GetMapping("/api/v1/appointments/{id}")
+    @PreAuthorize(STAFF)
+    AppointmentView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return AppointmentView.of(booking.get(user.clinic(), id));
+    }
+
+    @GetMapping("/api/v1/appointments")
+    @PreAuthorize(STAFF)
+    Page<AppointmentView> list(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) UUID practitionerId, @RequestParam(required = false) UUID patientId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime to,
+            @RequestParam(required = false) AppointmentStatus status,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        int size = Cursor.limit(limit);
+        Cursor.TimeAndId after = Cursor.timeAndId(cursor);
+        List<Appointment> rows = booking.list(user.clinic(), new AppointmentRepository.Filter(practitionerId, patientId,
+                from == null ? null : from.toInstant(), to == null ? null : to.toInstant(), status,
+                after == null ? null : after.at(), after == null ? null : after.id(), size + 1));
+        List<AppointmentView> items = rows.stream().limit(size).map(AppointmentView::of).toList();
+        String next = rows.size() > size ? Cursor.ofTimeAndId(items.getLast().start(), items.getLast().id()) : null;
+        return new Page<>(items, next);
+    }
+
+    @PostMapping("/api/v1/appointments/{id}/reschedule")
+    @PreAuthorize(STAFF)
+    AppointmentView reschedule(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody Reschedule body) {
+        return AppointmentView.of(booking.reschedule(user.clinic(), id, body.start().toInstant(),
+                body.end().toInstant()));
+    }
+
+    @PostMapping("/api/v1/appointments/{id}/cancel")
+    @PreAuthorize(STAFF)
+    AppointmentView cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody Cancel body) {
+        return AppointmentView.of(booking.cancel(user.clinic(), id, body.reason()));
+    }
+
+    @PostMapping("/api/v1/appointments/{id}/check-in")
+    @PreAuthorize(STAFF)
+    AppointmentView checkIn(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return AppointmentView.of(booking.checkIn(user.clinic(), id));
+    }
+
+    @PostMapping("/api/v1/appointments/{id}/complete")
+    @PreAuthorize(CLINICAL)
+    AppointmentView complete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return AppointmentView.of(booking.complete(user.clinic(), id));
+    }
+
+    @PostMapping("/api/v1/appointments/{id}/no-show")
+    @PreAuthorize(CLINICAL)
+    AppointmentView noShow(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return AppointmentView.of(booking.markNoShow(user.clinic(), id));
+    }
+
+    @GetMapping("/api/v1/practitioners/{id}/availability")
+    @PreAuthorize(STAFF)
+    Map<String, List<SlotView>> availability(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime from,
+            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime to) {
+        List<WeeklySchedule.Slot> slots = availability.freeSlots(user.clinic(), id, from.toInstant(), to.toInstant());
+        return Map.of("slots", slots.stream().map(s -> new SlotView(s.start(), s.end())).toList());
+    }
+}

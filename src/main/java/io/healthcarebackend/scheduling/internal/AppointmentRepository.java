@@ -1,0 +1,131 @@
+package io.healthcarebackend.scheduling.internal;
+
+import io.healthcarebackend.platform.ClinicId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Appointments. Overlaps are refused by the database's exclusion constraints, not by a
+ * read-then-write check, so no interleaving of concurrent requests can double-book.
+ */
+@Repository
+class AppointmentRepository {
+
+    private static final String COLUMNS = "id, clinic_id, patient_id, practitioner_id, start_at, end_at, status, "
+            + "reason, cancel_reason, booked_by, version, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+
+    AppointmentRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Appointment a) {
+        jdbc.sql("insert into appointments (" + COLUMNS + ") values (:id, :clinic, :patient, :practitioner, "
+                + ":start, :end, :status, :reason, null, :bookedBy, 0, :now, :now)")
+                .param("id", a.id()).param("clinic", a.clinicId().value()).param("patient", a.patientId())
+                .param("practitioner", a.practitionerId()).param("start", ts(a.start())).param("end", ts(a.end()))
+                .param("status", a.status().name()).param("reason", a.reason()).param("bookedBy", a.bookedBy())
+                .param("now", ts(a.createdAt()))
+                .update();
+    }
+
+    Optional<Appointment> find(ClinicId clinic, UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from appointments where clinic_id = :clinic and id = :id")
+                .param("clinic", clinic.value()).param("id", id)
+                .query(AppointmentRepository::map).optional();
+    }
+
+    Optional<Appointment> lock(ClinicId clinic, UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from appointments where clinic_id = :clinic and id = :id for update")
+                .param("clinic", clinic.value()).param("id", id)
+                .query(AppointmentRepository::map).optional();
+    }
+
+    /** Writes the aggregate's new state; the caller holds the row lock. */
+    Appointment save(Appointment a, Instant now) {
+        jdbc.sql("update appointments set start_at = :start, end_at = :end, status = :status, "
+                + "cancel_reason = :cancelReason, version = :version, updated_at = :now "
+                + "where clinic_id = :clinic and id = :id")
+                .param("start", ts(a.start())).param("end", ts(a.end())).param("status", a.status().name())
+                .param("cancelReason", a.cancelReason()).param("version", a.version()).param("now", ts(now))
+                .param("clinic", a.clinicId().value()).param("id", a.id())
+                .update();
+        return new Appointment(a.id(), a.clinicId(), a.patientId(), a.practitionerId(), a.start(), a.end(),
+                a.status(), a.reason(), a.cancelReason(), a.bookedBy(), a.version(), a.createdAt(), now);
+    }
+
+    record Busy(Instant start, Instant end) {
+    }
+
+    /** Active appointments of a practitioner overlapping [from, to), served by the exclusion index. */
+    List<Busy> busy(ClinicId clinic, UUID practitioner, Instant from, Instant to) {
+        return jdbc.sql("select start_at, end_at from appointments where clinic_id = :clinic "
+                + "and practitioner_id = :practitioner and status in ('BOOKED', 'CHECKED_IN') "
+                + "and tstzrange(start_at, end_at) && tstzrange(:from, :to) order by start_at")
+                .param("clinic", clinic.value()).param("practitioner", practitioner)
+                .param("from", ts(from)).param("to", ts(to))
+                .query((rs, n) -> new Busy(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()))
+                .list();
+    }
+
+    record Filter(UUID practitionerId, UUID patientId, Instant from, Instant to, AppointmentStatus status,
+            Instant afterStart, UUID afterId, int limit) {
+    }
+
+    List<Appointment> list(ClinicId clinic, Filter f) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from appointments where clinic_id = :clinic");
+        Map<String, Object> params = new HashMap<>();
+        params.put("clinic", clinic.value());
+        if (f.practitionerId() != null) {
+            sql.append(" and practitioner_id = :practitioner");
+            params.put("practitioner", f.practitionerId());
+        }
+        if (f.patientId() != null) {
+            sql.append(" and patient_id = :patient");
+            params.put("patient", f.patientId());
+        }
+        if (f.from() != null) {
+            sql.append(" and start_at >= :from");
+            params.put("from", ts(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" and start_at < :to");
+            params.put("to", ts(f.to()));
+        }
+        if (f.status() != null) {
+            sql.append(" and status = :status");
+            params.put("status", f.status().name());
+        }
+        if (f.afterStart() != null) {
+            sql.append(" and (start_at, id) > (:afterStart, :afterId)");
+            params.put("afterStart", ts(f.afterStart()));
+            params.put("afterId", f.afterId());
+        }
+        sql.append(" order by start_at, id limit :limit");
+        params.put("limit", f.limit());
+        return jdbc.sql(sql.toString()).params(params).query(AppointmentRepository::map).list();
+    }
+
+    private static Timestamp ts(Instant at) {
+        return Timestamp.from(at);
+    }
+
+    private static Appointment map(ResultSet rs, int row) throws SQLException {
+        return new Appointment(rs.getObject("id", UUID.class), new ClinicId(rs.getObject("clinic_id", UUID.class)),
+                rs.getObject("patient_id", UUID.class), rs.getObject("practitioner_id", UUID.class),
+                rs.getTimestamp("start_at").toInstant(), rs.getTimestamp("end_at").toInstant(),
+                AppointmentStatus.valueOf(rs.getString("status")), rs.getString("reason"),
+                rs.getString("cancel_reason"), rs.getObject("booked_by", UUID.class), rs.getInt("version"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}

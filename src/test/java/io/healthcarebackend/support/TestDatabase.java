@@ -1,0 +1,103 @@
+package io.healthcarebackend.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * One fresh PostgreSQL database per test run, created with the same script developers use
+ * ({@code scripts/db-init.sh}) and dropped when the run ends; one Redis key prefix per run,
+ * deleted at the end. Runs are isolated from each other and from the development database.
+ */
+public final class TestDatabase implements LauncherSessionListener {
+
+    public static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public static final String NAME = "hb_test_" + RUN;
+    public static final String REDIS_PREFIX = "hbtest:" + RUN + ":";
+    public static final String HOST = System.getenv().getOrDefault("DATABASE_HOST", "127.0.0.1");
+    public static final String PORT = System.getenv().getOrDefault("DATABASE_PORT", "5432");
+    public static final String REDIS_URL = System.getenv().getOrDefault("TEST_REDIS_URL", "redis://127.0.0.1:6379");
+
+    private static boolean created;
+
+    @Override
+    public synchronized void launcherSessionOpened(LauncherSession session) {
+        if (created) {
+            return;
+        }
+        run("scripts/db-init.sh", NAME);
+        created = true;
+        System.setProperty("spring.profiles.active", "test");
+        System.setProperty("spring.datasource.url", jdbcUrl());
+        System.setProperty("app.redis.url", REDIS_URL);
+        System.setProperty("app.redis.key-prefix", REDIS_PREFIX);
+        try {
+            Path key = Files.createTempFile("hb-test-jwt", ".json");
+            Files.delete(key);
+            key.toFile().deleteOnExit();
+            System.setProperty("app.jwt.dev-key-file", key.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void launcherSessionClosed(LauncherSession session) {
+        if (!created) {
+            return;
+        }
+        try (Connection c = admin(); var s = c.createStatement()) {
+            s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + NAME + "'");
+            s.execute("drop database if exists " + NAME);
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + NAME + ": " + e.getMessage());
+        }
+        try {
+            new ProcessBuilder("sh", "-c", "redis-cli --scan --pattern '" + REDIS_PREFIX + "*' | xargs -r redis-cli del")
+                    .inheritIO().start().waitFor();
+        } catch (IOException e) {
+            System.err.println("Could not clean Redis keys: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        created = false;
+    }
+
+    public static String jdbcUrl() {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + NAME;
+    }
+
+    /** A connection as the database superuser, for tests that play the attacker or the operator. */
+    public static Connection admin() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", "postgres", "");
+    }
+
+    public static Connection superuserOnTestDb() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
+    }
+
+    /** A connection as the application's own role, subject to row-level security. */
+    public static Connection asApplication() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "hb_app", "hb_app_dev");
+    }
+
+    private static void run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("failed: " + String.join(" ", command));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
