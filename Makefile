@@ -41,7 +41,7 @@ run: jdk db-init build ## Start the service on :8088 (development profile, demo 
 .PHONY: test
 test: jdk ## Run all tests against the local PostgreSQL and Redis
 	@scripts/ensure-services.sh
-	$(MVN) verify
+	./mvnw -B --no-transfer-progress verify
 
 .PHONY: bench
 bench: jdk ## Start the service, run the Gatling load test, write results to target/bench

@@ -1,0 +1,69 @@
+package io.healthcarebackend.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.healthcarebackend.HealthcareBackendApplication;
+import io.healthcarebackend.platform.config.ProductionSafetyCheck;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.mock.env.MockEnvironment;
+
+class ProductionSafetyCheckTest {
+
+    private static MockEnvironment production() {
+        MockEnvironment env = new MockEnvironment();
+        env.setActiveProfiles("production");
+        return env;
+    }
+
+    private static MockEnvironment safeProduction() {
+        return production()
+                .withProperty("app.jwt.signing-key", "{\"kty\":\"EC\"}")
+                .withProperty("app.phi.index-key", "cHJvZHVjdGlvbi1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXMtbG9uZw")
+                .withProperty("spring.datasource.password", "s3cret-app-password")
+                .withProperty("spring.flyway.password", "s3cret-owner-password");
+    }
+
+    @Test
+    void productionWithoutSecretsNamesEveryMissingOne() {
+        assertThat(ProductionSafetyCheck.problems(production())).containsExactlyInAnyOrder(
+                "JWT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing", "DATABASE_PASSWORD is missing",
+                "DATABASE_MIGRATION_PASSWORD is missing");
+    }
+
+    @Test
+    void productionRefusesDemoUsersAndDevelopmentDefaults() {
+        MockEnvironment env = safeProduction()
+                .withProperty("app.demo.enabled", "true")
+                .withProperty("spring.datasource.password", "hb_app_dev")
+                .withProperty("app.bootstrap.admin-password", "demo-password-123");
+        assertThat(ProductionSafetyCheck.problems(env)).containsExactlyInAnyOrder(
+                "demo users are enabled (DEMO_ENABLED must be false)",
+                "DATABASE_PASSWORD is a development default",
+                "BOOTSTRAP_ADMIN_PASSWORD is a default or shorter than 12 characters");
+    }
+
+    @Test
+    void aSafeProductionConfigurationPasses() {
+        assertThat(ProductionSafetyCheck.problems(safeProduction())).isEmpty();
+    }
+
+    @Test
+    void developmentIsNotGuarded() {
+        MockEnvironment env = new MockEnvironment().withProperty("app.demo.enabled", "true");
+        env.setActiveProfiles("development");
+        assertThat(ProductionSafetyCheck.problems(env)).isEmpty();
+    }
+
+    @Test
+    void theApplicationRefusesToStartInProductionWithoutKeys() {
+        SpringApplicationBuilder app = new SpringApplicationBuilder(HealthcareBackendApplication.class)
+                .listeners(new ProductionSafetyCheck())
+                .profiles("production")
+                .properties("app.jwt.signing-key=", "server.port=0");
+        assertThatThrownBy(app::run)
+                .hasMessageContaining("Refusing to start")
+                .hasMessageContaining("JWT_SIGNING_KEY is missing");
+    }
+}

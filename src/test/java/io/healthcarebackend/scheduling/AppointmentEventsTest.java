@@ -1,0 +1,125 @@
+package io.healthcarebackend.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.healthcarebackend.support.Api;
+import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.modulith.events.ApplicationModuleListener;
+
+/** Domain events go through the JDBC event publication registry: stored with the change, delivered after commit. */
+@Import(AppointmentEventsTest.Listener.class)
+class AppointmentEventsTest extends ApiTest {
+
+    @TestConfiguration
+    static class Listener {
+        private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+
+        /** A method, not a field: the listener bean is a proxy (async, transactional). */
+        BlockingQueue<Object> received() {
+            return received;
+        }
+
+        @ApplicationModuleListener
+        void on(AppointmentEvents.AppointmentBooked event) {
+            received.add(event);
+        }
+
+        @ApplicationModuleListener
+        void on(AppointmentEvents.AppointmentCancelled event) {
+            received.add(event);
+        }
+    }
+
+    @Autowired
+    Listener listener;
+
+    @Test
+    void bookingAndCancellingPublishEventsThroughTheRegistry() throws Exception {
+        Clinic clinic = newClinic();
+        String patient = clinic.patient();
+        String practitioner = clinic.practitioner();
+        Instant start = clinic.at(2, 10, 0);
+        Api.Response booked = clinic.book(clinic.adminToken, patient, practitioner, start);
+        assertThat(booked.status()).isEqualTo(201);
+        UUID id = UUID.fromString(booked.text("id"));
+
+        Object event = poll(e -> e instanceof AppointmentEvents.AppointmentBooked b && b.appointmentId().equals(id));
+        var bookedEvent = (AppointmentEvents.AppointmentBooked) event;
+        assertThat(bookedEvent.clinicId()).isEqualTo(UUID.fromString(clinic.id));
+        assertThat(bookedEvent.patientId()).isEqualTo(UUID.fromString(patient));
+        assertThat(bookedEvent.start()).isEqualTo(start);
+        assertThat(completedPublications(id)).isEqualTo(1);
+
+        Api.Response cancelled = api.post("/api/v1/appointments/" + id + "/cancel", clinic.adminToken,
+                Map.of("reason", "patient called"));
+        assertThat(cancelled.status()).isEqualTo(200);
+        poll(e -> e instanceof AppointmentEvents.AppointmentCancelled c && c.appointmentId().equals(id));
+    }
+
+    @Test
+    void aRejectedBookingPublishesNothing() throws Exception {
+        Clinic clinic = newClinic();
+        String practitioner = clinic.practitioner();
+        Instant start = clinic.at(3, 11, 0);
+        assertThat(clinic.book(clinic.adminToken, clinic.patient(), practitioner, start).status()).isEqualTo(201);
+        Api.Response refused = clinic.book(clinic.adminToken, clinic.patient(), practitioner, start);
+        assertThat(refused.status()).isEqualTo(409);
+        try (Connection c = TestDatabase.superuserOnTestDb();
+                PreparedStatement s = c.prepareStatement("select count(*) from event_publication "
+                        + "where serialized_event like ? and serialized_event like ?")) {
+            s.setString(1, "%" + practitioner + "%");
+            s.setString(2, "%" + start + "%");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("only the successful booking is published").isEqualTo(1);
+            }
+        }
+    }
+
+    private Object poll(java.util.function.Predicate<Object> wanted) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(deadline)) {
+            Object next = listener.received().poll(200, TimeUnit.MILLISECONDS);
+            if (next != null && wanted.test(next)) {
+                return next;
+            }
+        }
+        throw new AssertionError("event not received within 10 s");
+    }
+
+    private static int completedPublications(UUID appointment) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        int count = 0;
+        while (Instant.now().isBefore(deadline)) {
+            try (Connection c = TestDatabase.superuserOnTestDb();
+                    PreparedStatement s = c.prepareStatement("select count(*) from event_publication "
+                            + "where serialized_event like ? and completion_date is not null")) {
+                s.setString(1, "%" + appointment + "%");
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    count = rs.getInt(1);
+                }
+            }
+            if (count > 0) {
+                return count;
+            }
+            Thread.sleep(100);
+        }
+        return count;
+    }
+}
