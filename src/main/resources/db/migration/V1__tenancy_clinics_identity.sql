@@ -8,16 +8,25 @@ CREATE FUNCTION current_clinic() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT nullif(current_setting('app.clinic_id', true), '')::uuid $$;
 
+-- Turns on forced row-level security for a tenant-owned table with one policy for reads and
+-- writes. Every tenant table goes through here, so none can be created with a weaker policy.
+CREATE FUNCTION isolate_by_clinic(p_table regclass, p_predicate text DEFAULT 'clinic_id = current_clinic()')
+    RETURNS void LANGUAGE plpgsql
+AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', p_table);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', p_table);
+    EXECUTE format('CREATE POLICY tenant_isolation ON %s USING (%s) WITH CHECK (%s)', p_table, p_predicate, p_predicate);
+END $$;
+REVOKE ALL ON FUNCTION isolate_by_clinic(regclass, text) FROM PUBLIC;
+
 CREATE TABLE clinics (
     id         uuid PRIMARY KEY,
     name       text        NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     time_zone  text        NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
-ALTER TABLE clinics ENABLE ROW LEVEL SECURITY;
-ALTER TABLE clinics FORCE ROW LEVEL SECURITY;
-CREATE POLICY clinics_isolation ON clinics
-    USING (id = current_clinic()) WITH CHECK (id = current_clinic());
+SELECT isolate_by_clinic('clinics', 'id = current_clinic()');
 GRANT SELECT, INSERT, UPDATE ON clinics TO ${appRole};
 
 -- Staff users. Platform administrators belong to no clinic (clinic_id IS NULL); they are visible
@@ -39,11 +48,7 @@ CREATE TABLE staff_users (
 -- Login is by e-mail alone, so an address is unique across the whole deployment.
 CREATE UNIQUE INDEX staff_users_email_key ON staff_users (lower(email));
 CREATE INDEX staff_users_by_clinic ON staff_users (clinic_id, id);
-ALTER TABLE staff_users ENABLE ROW LEVEL SECURITY;
-ALTER TABLE staff_users FORCE ROW LEVEL SECURITY;
-CREATE POLICY staff_users_isolation ON staff_users
-    USING (clinic_id IS NOT DISTINCT FROM current_clinic())
-    WITH CHECK (clinic_id IS NOT DISTINCT FROM current_clinic());
+SELECT isolate_by_clinic('staff_users', 'clinic_id IS NOT DISTINCT FROM current_clinic()');
 GRANT SELECT, INSERT, UPDATE ON staff_users TO ${appRole};
 GRANT SELECT ON staff_users TO ${definerRole};
 
@@ -63,11 +68,7 @@ CREATE TABLE auth_sessions (
 );
 CREATE INDEX auth_sessions_by_user ON auth_sessions (user_id);
 CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at);
-ALTER TABLE auth_sessions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE auth_sessions FORCE ROW LEVEL SECURITY;
-CREATE POLICY auth_sessions_isolation ON auth_sessions
-    USING (clinic_id IS NOT DISTINCT FROM current_clinic())
-    WITH CHECK (clinic_id IS NOT DISTINCT FROM current_clinic());
+SELECT isolate_by_clinic('auth_sessions', 'clinic_id IS NOT DISTINCT FROM current_clinic()');
 GRANT SELECT, INSERT, UPDATE, DELETE ON auth_sessions TO ${appRole};
 GRANT SELECT, DELETE ON auth_sessions TO ${definerRole};
 

@@ -24,10 +24,7 @@ CREATE UNIQUE INDEX patients_mrn_key ON patients (clinic_id, mrn_index) WHERE mr
 CREATE INDEX patients_by_clinic ON patients (clinic_id, id);
 CREATE INDEX patients_by_birth_date ON patients (clinic_id, birth_date_index, id);
 CREATE INDEX patients_by_name ON patients USING gin (name_index);
-ALTER TABLE patients ENABLE ROW LEVEL SECURITY;
-ALTER TABLE patients FORCE ROW LEVEL SECURITY;
-CREATE POLICY patients_isolation ON patients
-    USING (clinic_id = current_clinic()) WITH CHECK (clinic_id = current_clinic());
+SELECT isolate_by_clinic('patients');
 GRANT SELECT, INSERT, UPDATE ON patients TO ${appRole};
 
 CREATE TABLE practitioners (
@@ -46,10 +43,7 @@ CREATE TABLE practitioners (
 );
 CREATE INDEX practitioners_by_clinic ON practitioners (clinic_id, id);
 CREATE UNIQUE INDEX practitioners_by_user ON practitioners (user_id) WHERE user_id IS NOT NULL;
-ALTER TABLE practitioners ENABLE ROW LEVEL SECURITY;
-ALTER TABLE practitioners FORCE ROW LEVEL SECURITY;
-CREATE POLICY practitioners_isolation ON practitioners
-    USING (clinic_id = current_clinic()) WITH CHECK (clinic_id = current_clinic());
+SELECT isolate_by_clinic('practitioners');
 GRANT SELECT, INSERT, UPDATE ON practitioners TO ${appRole};
 
 -- Weekly hours, as wall-clock times in the clinic's time zone (ISO day of week: 1 = Monday).
@@ -63,10 +57,7 @@ CREATE TABLE practitioner_hours (
     FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id) ON DELETE CASCADE
 );
 CREATE INDEX practitioner_hours_by_practitioner ON practitioner_hours (clinic_id, practitioner_id);
-ALTER TABLE practitioner_hours ENABLE ROW LEVEL SECURITY;
-ALTER TABLE practitioner_hours FORCE ROW LEVEL SECURITY;
-CREATE POLICY practitioner_hours_isolation ON practitioner_hours
-    USING (clinic_id = current_clinic()) WITH CHECK (clinic_id = current_clinic());
+SELECT isolate_by_clinic('practitioner_hours');
 GRANT SELECT, INSERT, DELETE ON practitioner_hours TO ${appRole};
 
 -- Leave and holidays: absolute instants.
@@ -80,10 +71,7 @@ CREATE TABLE practitioner_exceptions (
     FOREIGN KEY (clinic_id, practitioner_id) REFERENCES practitioners (clinic_id, id) ON DELETE CASCADE
 );
 CREATE INDEX practitioner_exceptions_by_practitioner ON practitioner_exceptions (clinic_id, practitioner_id);
-ALTER TABLE practitioner_exceptions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE practitioner_exceptions FORCE ROW LEVEL SECURITY;
-CREATE POLICY practitioner_exceptions_isolation ON practitioner_exceptions
-    USING (clinic_id = current_clinic()) WITH CHECK (clinic_id = current_clinic());
+SELECT isolate_by_clinic('practitioner_exceptions');
 GRANT SELECT, INSERT, DELETE ON practitioner_exceptions TO ${appRole};
 
 -- Appointments. No two active appointments of one practitioner, or of one patient, overlap:
@@ -115,10 +103,7 @@ CREATE INDEX appointments_by_practitioner ON appointments (clinic_id, practition
 CREATE INDEX appointments_by_patient ON appointments (clinic_id, patient_id, start_at, id);
 CREATE INDEX appointments_by_clinic ON appointments (clinic_id, start_at, id);
 CREATE INDEX appointments_active ON appointments (clinic_id) WHERE status IN ('BOOKED', 'CHECKED_IN');
-ALTER TABLE appointments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE appointments FORCE ROW LEVEL SECURITY;
-CREATE POLICY appointments_isolation ON appointments
-    USING (clinic_id = current_clinic()) WITH CHECK (clinic_id = current_clinic());
+SELECT isolate_by_clinic('appointments');
 GRANT SELECT, INSERT, UPDATE ON appointments TO ${appRole};
 GRANT SELECT ON appointments TO ${definerRole};
 
@@ -142,10 +127,7 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (clinic_id, user_id, key)
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
-ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY idempotency_keys_isolation ON idempotency_keys
-    USING (clinic_id = current_clinic()) WITH CHECK (clinic_id = current_clinic());
+SELECT isolate_by_clinic('idempotency_keys');
 GRANT SELECT, INSERT, UPDATE ON idempotency_keys TO ${appRole};
 GRANT SELECT, DELETE ON idempotency_keys TO ${definerRole};
 

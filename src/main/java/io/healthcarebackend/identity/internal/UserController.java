@@ -77,10 +77,8 @@ class UserController {
     Page<UserView> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
         int size = Cursor.limit(limit);
-        List<StaffUser> rows = users.page(user.clinic(), Cursor.id(cursor), size + 1);
-        List<UserView> items = rows.stream().limit(size).map(UserView::of).toList();
-        String next = rows.size() > size ? Cursor.ofId(items.getLast().id()) : null;
-        return new Page<>(items, next);
+        return Page.of(users.page(user.clinic(), Cursor.id(cursor), size + 1), size, UserView::of,
+                v -> Cursor.ofId(v.id()));
     }
 
     @PatchMapping("/api/v1/users/{id}")

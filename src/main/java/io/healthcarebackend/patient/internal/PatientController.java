@@ -92,8 +92,7 @@ class PatientController {
             @RequestParam(required = false) @Size(max = 64) String mrn,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int size = Cursor.limit(limit);
-        List<Patient> rows = patients.search(user.clinic(), name, birthDate, mrn, Cursor.id(cursor), size + 1);
-        List<PatientView> items = rows.stream().limit(size).map(PatientView::of).toList();
-        return new Page<>(items, rows.size() > size ? Cursor.ofId(items.getLast().id()) : null);
+        return Page.of(patients.search(user.clinic(), name, birthDate, mrn, Cursor.id(cursor), size + 1), size,
+                PatientView::of, v -> Cursor.ofId(v.id()));
     }
 }

@@ -59,8 +59,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         List<Map<String, String>> errors = e.getConstraintViolations().stream()
                 .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
                 .toList();
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid", request);
-        return ResponseEntity.badRequest().body(Problems.withErrors(problem, errors));
+        return ResponseEntity.badRequest().body(invalid(errors, request));
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
@@ -89,9 +88,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
                 .toList();
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid",
-                servletRequest(request));
-        return ResponseEntity.badRequest().body(Problems.withErrors(problem, errors));
+        return ResponseEntity.badRequest().body(invalid(errors, servletRequest(request)));
     }
 
     @Override
@@ -102,9 +99,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         "field", String.valueOf(r.getMethodParameter().getParameterName()),
                         "message", String.valueOf(err.getDefaultMessage()))))
                 .toList();
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid",
-                servletRequest(request));
-        return ResponseEntity.badRequest().body(Problems.withErrors(problem, errors));
+        return ResponseEntity.badRequest().body(invalid(errors, servletRequest(request)));
     }
 
     @Override
@@ -140,6 +135,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
         return respond(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "Parameter '" + e.getName() + "' has a wrong format",
                 request);
+    }
+
+    private static ProblemDetail invalid(List<Map<String, String>> errors, HttpServletRequest request) {
+        return Problems.withErrors(
+                Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Request is not valid", request), errors);
     }
 
     private static String safeDetail(Exception e, HttpStatusCode status) {

@@ -89,9 +89,8 @@ class PractitionerController {
     Page<PractitionerView> list(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int size = Cursor.limit(limit);
-        List<PractitionerRepository.Row> rows = practitioners.page(user.clinic(), Cursor.id(cursor), size + 1);
-        List<PractitionerView> items = rows.stream().limit(size).map(PractitionerView::of).toList();
-        return new Page<>(items, rows.size() > size ? Cursor.ofId(items.getLast().id()) : null);
+        return Page.of(practitioners.page(user.clinic(), Cursor.id(cursor), size + 1), size, PractitionerView::of,
+                v -> Cursor.ofId(v.id()));
     }
 
     /** Clinic admins set any schedule; a practitioner only the one linked to their own user. */

@@ -103,9 +103,7 @@ class AppointmentController {
         List<Appointment> rows = booking.list(user.clinic(), new AppointmentRepository.Filter(practitionerId, patientId,
                 from == null ? null : from.toInstant(), to == null ? null : to.toInstant(), status,
                 after == null ? null : after.at(), after == null ? null : after.id(), size + 1));
-        List<AppointmentView> items = rows.stream().limit(size).map(AppointmentView::of).toList();
-        String next = rows.size() > size ? Cursor.ofTimeAndId(items.getLast().start(), items.getLast().id()) : null;
-        return new Page<>(items, next);
+        return Page.of(rows, size, AppointmentView::of, v -> Cursor.ofTimeAndId(v.start(), v.id()));
     }
 
     @PostMapping("/api/v1/appointments/{id}/reschedule")

@@ -123,34 +123,26 @@ class BookingService {
 
     @Transactional
     Appointment cancel(ClinicId clinic, UUID id, String reason) {
-        Appointment saved = transition(clinic, id, a -> a.cancel(reason.strip()));
-        events.publishEvent(new AppointmentEvents.AppointmentCancelled(id, clinic.value(), saved.patientId(),
-                saved.practitionerId(), saved.start(), saved.end()));
-        return saved;
+        return transition(clinic, id, a -> a.cancel(reason.strip()), a -> new AppointmentEvents.AppointmentCancelled(
+                a.id(), clinic.value(), a.patientId(), a.practitionerId(), a.start(), a.end()));
     }
 
     @Transactional
     Appointment checkIn(ClinicId clinic, UUID id) {
-        Appointment saved = transition(clinic, id, Appointment::checkIn);
-        events.publishEvent(new AppointmentEvents.AppointmentCheckedIn(id, clinic.value(), saved.patientId(),
-                saved.practitionerId()));
-        return saved;
+        return transition(clinic, id, Appointment::checkIn, a -> new AppointmentEvents.AppointmentCheckedIn(
+                a.id(), clinic.value(), a.patientId(), a.practitionerId()));
     }
 
     @Transactional
     Appointment complete(ClinicId clinic, UUID id) {
-        Appointment saved = transition(clinic, id, Appointment::complete);
-        events.publishEvent(new AppointmentEvents.AppointmentCompleted(id, clinic.value(), saved.patientId(),
-                saved.practitionerId()));
-        return saved;
+        return transition(clinic, id, Appointment::complete, a -> new AppointmentEvents.AppointmentCompleted(
+                a.id(), clinic.value(), a.patientId(), a.practitionerId()));
     }
 
     @Transactional
     Appointment markNoShow(ClinicId clinic, UUID id) {
-        Appointment saved = transition(clinic, id, Appointment::markNoShow);
-        events.publishEvent(new AppointmentEvents.AppointmentMarkedNoShow(id, clinic.value(), saved.patientId(),
-                saved.practitionerId()));
-        return saved;
+        return transition(clinic, id, Appointment::markNoShow, a -> new AppointmentEvents.AppointmentMarkedNoShow(
+                a.id(), clinic.value(), a.patientId(), a.practitionerId()));
     }
 
     static void checkRange(Instant start, Instant end) {
@@ -162,9 +154,13 @@ class BookingService {
         }
     }
 
-    private Appointment transition(ClinicId clinic, UUID id, java.util.function.UnaryOperator<Appointment> verb) {
+    /** Locks the row, applies the aggregate's verb, saves, and publishes the verb's event. */
+    private Appointment transition(ClinicId clinic, UUID id, java.util.function.UnaryOperator<Appointment> verb,
+            java.util.function.Function<Appointment, Object> event) {
         Appointment current = appointments.lock(clinic, id).orElseThrow(BookingService::notFound);
-        return appointments.save(verb.apply(current), clock.instant());
+        Appointment saved = appointments.save(verb.apply(current), clock.instant());
+        events.publishEvent(event.apply(saved));
+        return saved;
     }
 
     private void checkWithinHours(ClinicId clinic, UUID practitionerId, Instant start, Instant end) {
