@@ -63,6 +63,16 @@ class UserApiTest extends ApiTest {
     }
 
     @Test
+    void anAdministratorForAClinicThatDoesNotExistIsNotFound() {
+        String platform = platformToken();
+
+        Api.Response created = api.post("/api/v1/clinics/" + UUID.randomUUID() + "/users", platform,
+                newUser("CLINIC_ADMIN"));
+
+        assertProblem(created, 404, "NOT_FOUND");
+    }
+
+    @Test
     void onlyAPlatformAdminCreatesClinics() {
         Clinic clinic = newClinic();
 

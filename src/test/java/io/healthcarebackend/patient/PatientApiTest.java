@@ -270,7 +270,7 @@ class PatientApiTest extends ApiTest {
     }
 
     @Test
-    void aBirthDateInTheFutureIsRefused() {
+    void aBirthDateInTheFutureOrBefore1880IsRefused() {
         Clinic clinic = newClinic();
         String tomorrow = LocalDate.now().plusDays(2).toString();
         String id = clinic.patient();
@@ -282,7 +282,13 @@ class PatientApiTest extends ApiTest {
         assertThat(created.status()).as("%s", created).isEqualTo(400);
         assertThat(created.text("code")).isEqualTo("INVALID_BIRTH_DATE");
         assertThat(patched.status()).as("%s", patched).isEqualTo(400);
+        assertThat(patched.text("code")).isEqualTo("INVALID_BIRTH_DATE");
+        Api.Response ancient = api.post("/api/v1/patients", clinic.adminToken,
+                Map.of("givenName", "Very", "familyName", "Old", "birthDate", "1879-12-31"));
+        assertThat(ancient.status()).as("%s", ancient).isEqualTo(400);
+        assertThat(ancient.text("code")).isEqualTo("INVALID_BIRTH_DATE");
         assertThat(api.get("/api/v1/patients/" + id, clinic.adminToken).text("birthDate")).isEqualTo("1980-01-01");
+        assertThat(namesFound(clinic, "")).containsExactly("Test Patient");
     }
 
     @Test
