@@ -34,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER', 'RECEPTIONIST')")
 class PatientController {
 
+    private static final String NOT_BLANK = "(?s).*\\S.*";
     private static final String PHONE = "^\\+?[0-9 ()\\-]{3,32}$";
 
     private final PatientService patients;
@@ -51,7 +52,8 @@ class PatientController {
     }
 
     /** Partial update: absent (null) fields stay as they are; an empty string clears an optional one. */
-    record UpdatePatient(@Size(min = 1, max = 100) String givenName, @Size(min = 1, max = 100) String familyName,
+    record UpdatePatient(@Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String givenName,
+            @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String familyName,
             LocalDate birthDate, Sex sex, @Email @Size(max = 320) String email,
             @Pattern(regexp = "^$|" + PHONE) String phone, @Valid Address address, @Size(max = 64) String mrn) {
         PatientService.Fields fields() {

@@ -25,8 +25,12 @@ public final class Problems {
     public static ProblemDetail of(HttpStatusCode status, String code, String detail, HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create("https://healthcarebackend.io/problems/" + code.toLowerCase().replace('_', '-')));
+        String traceId = TraceIdFilter.of(request);
+        // Spring would fill `instance` with the request path, which echoes whatever the client put
+        // in the URL; the trace id identifies the occurrence without repeating input.
+        problem.setInstance(URI.create("urn:trace:" + traceId));
         problem.setProperty("code", code);
-        problem.setProperty("traceId", TraceIdFilter.of(request));
+        problem.setProperty("traceId", traceId);
         return problem;
     }
 
