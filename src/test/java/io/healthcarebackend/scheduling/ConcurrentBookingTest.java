@@ -92,6 +92,38 @@ class ConcurrentBookingTest extends ApiTest {
         assertThat(allAppointmentsOfPractitioner(practitioner)).isEqualTo(1);
     }
 
+    @Test
+    void simultaneousReschedulesOntoOneFreeSlotMoveExactlyOneAppointment() throws Exception {
+        Clinic clinic = newClinic();
+        String practitioner = clinic.practitioner();
+        int count = 10;
+        List<String> appointments = new ArrayList<>();
+        List<Instant> originalStarts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Instant start = clinic.at(1, 8, 0).plus(SLOT.multipliedBy(i));
+            Api.Response booked = clinic.book(clinic.adminToken, clinic.patient(), practitioner, start);
+            assertThat(booked.status()).as("%s", booked).isEqualTo(201);
+            appointments.add(booked.text("id"));
+            originalStarts.add(start);
+        }
+        Instant target = clinic.at(1, 15, 0);
+
+        List<Api.Response> responses = simultaneously(count, i -> api.post("/api/v1/appointments/"
+                + appointments.get(i) + "/reschedule", clinic.adminToken,
+                Map.of("start", target.toString(), "end", target.plus(SLOT).toString())));
+
+        assertThat(responses).as("no request may fail with a server error")
+                .noneSatisfy(r -> assertThat(r.status()).isGreaterThanOrEqualTo(500));
+        assertThat(responses).filteredOn(r -> r.status() == 200).as("moved").hasSize(1);
+        responses.stream().filter(r -> r.status() != 200).forEach(r -> assertProblem(r, 409, "SLOT_TAKEN"));
+        assertThat(activeAppointmentsOfPractitioner(practitioner, target)).isEqualTo(1);
+        for (int i = 0; i < count; i++) {
+            Api.Response read = api.get("/api/v1/appointments/" + appointments.get(i), clinic.adminToken);
+            Instant expected = responses.get(i).status() == 200 ? target : originalStarts.get(i);
+            assertThat(Instant.parse(read.text("start"))).as("appointment %d", i).isEqualTo(expected);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void assertExactlyOneWinner(List<Api.Response> responses) {
