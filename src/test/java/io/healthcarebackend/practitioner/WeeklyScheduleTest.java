@@ -140,6 +140,40 @@ class WeeklyScheduleTest {
     }
 
     @Test
+    void hoursEndingInsideTheSkippedHourEndWhenTheClockPassesTheirEnd() {
+        // Berlin, 2027-03-28: the clock jumps from 02:00 CET to 03:00 CEST, so it never shows 02:30. Hours
+        // 00:00-02:30 end when the clock passes 02:30, i.e. at the jump (03:00 CEST = 01:00Z): two real hours.
+        LocalDate change = LocalDate.of(2027, 3, 28);
+        WeeklySchedule schedule = schedule(30, hours("00:00", "02:30", SUNDAY));
+
+        List<LocalTime> local = schedule.slots(change.atStartOfDay(BERLIN).toInstant(),
+                change.plusDays(1).atStartOfDay(BERLIN).toInstant(), BERLIN).stream()
+                .map(s -> s.start().atZone(BERLIN).toLocalTime()).toList();
+
+        assertThat(local).as("BUG: the end 02:30, which does not exist that night, is resolved with "
+                + "ZonedDateTime.of and so moved to 03:30 CEST; a slot 03:00-03:30 local, after the hours end, "
+                + "is offered").containsExactly(LocalTime.of(0, 0), LocalTime.of(0, 30), LocalTime.of(1, 0),
+                LocalTime.of(1, 30));
+        assertThat(schedule.allows(utc("2027-03-28T01:00:00Z"), utc("2027-03-28T01:30:00Z"), BERLIN))
+                .as("BUG: 03:00-03:30 CEST lies after the 02:30 end of the hours but is accepted").isFalse();
+    }
+
+    @Test
+    void hoursStartingInsideTheSkippedHourStartWhenTheClockPassesTheirStart() {
+        // Hours 02:30-05:00 on the same night begin when the clock passes 02:30: at the jump, 03:00 CEST.
+        LocalDate change = LocalDate.of(2027, 3, 28);
+        WeeklySchedule schedule = schedule(30, hours("02:30", "05:00", SUNDAY));
+
+        List<LocalTime> local = schedule.slots(change.atStartOfDay(BERLIN).toInstant(),
+                change.plusDays(1).atStartOfDay(BERLIN).toInstant(), BERLIN).stream()
+                .map(s -> s.start().atZone(BERLIN).toLocalTime()).toList();
+
+        assertThat(local).as("BUG: the start 02:30, which does not exist that night, is moved to 03:30 CEST by "
+                + "ZonedDateTime.of, so the 03:00-03:30 slot inside the hours is lost")
+                .containsExactly(LocalTime.of(3, 0), LocalTime.of(3, 30), LocalTime.of(4, 0), LocalTime.of(4, 30));
+    }
+
+    @Test
     void allowsUsesTheOffsetInForceOnTheDayOfAChange() {
         WeeklySchedule schedule = schedule(30, hours("09:00", "17:00", DayOfWeek.values()));
 
