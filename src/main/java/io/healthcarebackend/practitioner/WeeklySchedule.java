@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.time.LocalDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +42,8 @@ public record WeeklySchedule(int slotMinutes, List<Hours> hours, List<Absence> a
                 if (h.day() != date.getDayOfWeek()) {
                     continue;
                 }
-                Instant end = ZonedDateTime.of(date, h.end(), zone).toInstant();
-                for (Instant s = ZonedDateTime.of(date, h.start(), zone).toInstant(); !s.plus(length).isAfter(end);
+                Instant end = resolve(date, h.end(), zone);
+                for (Instant s = resolve(date, h.start(), zone); !s.plus(length).isAfter(end);
                         s = s.plus(length)) {
                     Instant e = s.plus(length);
                     if (!s.isBefore(from) && !e.isAfter(to) && !absent(s, e)) {
@@ -62,13 +63,25 @@ public record WeeklySchedule(int slotMinutes, List<Hours> hours, List<Absence> a
             if (h.day() != date.getDayOfWeek()) {
                 continue;
             }
-            Instant open = ZonedDateTime.of(date, h.start(), zone).toInstant();
-            Instant close = ZonedDateTime.of(date, h.end(), zone).toInstant();
+            Instant open = resolve(date, h.start(), zone);
+            Instant close = resolve(date, h.end(), zone);
             if (!start.isBefore(open) && !end.isAfter(close)) {
                 return !absent(start, end);
             }
         }
         return false;
+    }
+
+    /**
+     * The instant a wall-clock time happens on a date. A time skipped by a spring-forward change
+     * (02:30 on a night that jumps from 02:00 to 03:00) happens when the clock passes it, i.e. at
+     * the jump; Java's default would push it an hour later and stretch or shrink working hours.
+     * An ambiguous autumn time takes the earlier offset.
+     */
+    static Instant resolve(LocalDate date, LocalTime time, ZoneId zone) {
+        LocalDateTime local = date.atTime(time);
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        return transition != null && transition.isGap() ? transition.getInstant() : local.atZone(zone).toInstant();
     }
 
     private boolean absent(Instant start, Instant end) {

@@ -9,6 +9,7 @@ public final class PgErrors {
     public static final String UNIQUE_VIOLATION = "23505";
     public static final String FOREIGN_KEY_VIOLATION = "23503";
     public static final String EXCLUSION_VIOLATION = "23P01";
+    public static final String DEADLOCK = "40P01";
 
     private PgErrors() {
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -56,7 +57,7 @@ class BookingService {
                 b.end(), AppointmentStatus.BOOKED, blankToNull(b.reason()), null, user.id().value(), 0, now, now);
         try {
             appointments.insert(appointment);
-        } catch (DataIntegrityViolationException e) {
+        } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
             throw mapped(e);
         }
         events.publishEvent(new AppointmentEvents.AppointmentBooked(appointment.id(), clinic.value(),
@@ -113,7 +114,7 @@ class BookingService {
         Appointment saved;
         try {
             saved = appointments.save(moved, clock.instant());
-        } catch (DataIntegrityViolationException e) {
+        } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
             throw mapped(e);
         }
         events.publishEvent(new AppointmentEvents.AppointmentRescheduled(id, clinic.value(), current.patientId(),
@@ -173,8 +174,13 @@ class BookingService {
         }
     }
 
-    private static RuntimeException mapped(DataIntegrityViolationException e) {
-        if (PgErrors.is(e, PgErrors.EXCLUSION_VIOLATION)) {
+    /**
+     * Overlap → 409 SLOT_TAKEN. Two transactions inserting overlapping ranges at the same moment
+     * can also end in a deadlock that PostgreSQL breaks by aborting one of them: that one lost the
+     * race for the slot, so it gets the same answer.
+     */
+    private static RuntimeException mapped(org.springframework.dao.DataAccessException e) {
+        if (PgErrors.is(e, PgErrors.EXCLUSION_VIOLATION) || PgErrors.is(e, PgErrors.DEADLOCK)) {
             return new ApiException.Conflict("SLOT_TAKEN",
                     "The practitioner or the patient already has an appointment at this time");
         }
