@@ -200,6 +200,9 @@ def main():
         lines += ["", f"CPU during the steady phase ({cpu['seconds']:.0f} s, in cores of {cpu['cores']}): "
                   f"service {cpu['service']:.2f}, PostgreSQL {cpu['postgres']:.2f}, Gatling {cpu['gatling']:.2f}, "
                   f"other processes {cpu['other']:.2f}; machine busy {cpu['machine_busy']:.2f}."]
+        if cpu["other"] > 0.1:
+            lines += ["", f"**Warning:** other processes took {cpu['other']:.2f} cores during the measurement; "
+                      "the figures above understate what this machine can do. Re-run on a quiet machine."]
     lines += ["", "Machine:",
               f"- {os.cpu_count()} cores (`nproc`), {model}, {mib(mem_kb)} memory",
               f"- {platform.system()} {platform.release()}; load average before the run: {args.loadavg}",

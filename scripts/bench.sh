@@ -7,8 +7,8 @@
 #   5. runs the Gatling simulation bench/.../FrontDeskSimulation (bounded ramp, then constant rate),
 #   6. stops the service and writes target/bench/summary.md (bench/summary.py).
 # Expects PostgreSQL and Redis to be up (the Makefile runs scripts/ensure-services.sh first).
-# Knobs (environment): BENCH_USERS (64), BENCH_RPS (8000), BENCH_RAMP_SECONDS (20),
-# BENCH_STEADY_SECONDS (90), BENCH_PRACTITIONERS (50), BENCH_PATIENTS (2000), BENCH_PORT (18088),
+# Knobs (environment): BENCH_USERS (32), BENCH_RPS (8000), BENCH_RAMP_SECONDS (20),
+# BENCH_STEADY_SECONDS (120), BENCH_PRACTITIONERS (50), BENCH_PATIENTS (2000), BENCH_PORT (18088),
 # BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +23,8 @@ out="$root/target/bench"
 jar="$root/target/healthcare-backend.jar"
 base_url="http://127.0.0.1:$port"
 java_opts="${BENCH_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError}"
-command_line="make bench${BENCH_USERS:+ BENCH_USERS=$BENCH_USERS}${BENCH_RPS:+ BENCH_RPS=$BENCH_RPS}"
-command_line+="${BENCH_STEADY_SECONDS:+ BENCH_STEADY_SECONDS=$BENCH_STEADY_SECONDS}"
+# The command as run, with the knobs the caller set (the exports below come after).
+command_line="$(env | grep '^BENCH_' | sort | tr '\n' ' ' || true)make bench"
 
 export BENCH_BASE_URL="$base_url"
 export BENCH_SEED_DIR="$out/seed"
@@ -115,7 +115,7 @@ if [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ]; then
   exit 1
 fi
 python3 bench/summary.py --report "$run_dir" --gatling-log "$out/gatling.log" --statuses "$BENCH_STATUS_FILE" \
-  --cpu "$out/cpu.jsonl" --ramp "${BENCH_RAMP_SECONDS:-20}" --steady "${BENCH_STEADY_SECONDS:-90}" \
+  --cpu "$out/cpu.jsonl" --ramp "${BENCH_RAMP_SECONDS:-20}" --steady "${BENCH_STEADY_SECONDS:-120}" \
   --startup "$startup" --rss-idle-kb "$rss_idle" --rss-peak-kb "$rss_peak" --rss-after-kb "$rss_after" \
   --command "$command_line" --java "$(java -version 2>&1 | sed -n 2p)" --loadavg "$loadavg" --out "$out/summary.md"
 exit "$gatling_rc"

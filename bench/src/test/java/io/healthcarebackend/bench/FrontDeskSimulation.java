@@ -52,10 +52,10 @@ public class FrontDeskSimulation extends Simulation {
     private static final LocalDate FIRST_DAY = LocalDate.now(ZoneOffset.UTC).plusDays(1);
 
     private final String baseUrl = setting("BENCH_BASE_URL", "http://127.0.0.1:18088");
-    private final int users = Integer.parseInt(setting("BENCH_USERS", "64"));
+    private final int users = Integer.parseInt(setting("BENCH_USERS", "32"));
     private final int rps = Integer.parseInt(setting("BENCH_RPS", "8000"));
     private final Duration ramp = Duration.ofSeconds(Long.parseLong(setting("BENCH_RAMP_SECONDS", "20")));
-    private final Duration steady = Duration.ofSeconds(Long.parseLong(setting("BENCH_STEADY_SECONDS", "90")));
+    private final Duration steady = Duration.ofSeconds(Long.parseLong(setting("BENCH_STEADY_SECONDS", "120")));
     private final int maxIterationsPerUser = Integer.parseInt(setting("BENCH_MAX_ITERATIONS", "1000000"));
     private final Path seedDir = Path.of(setting("BENCH_SEED_DIR", "target/seed"));
     private final Path statusFile = Path.of(setting("BENCH_STATUS_FILE", "target/booking-statuses.json"));
