@@ -9,7 +9,7 @@
 # Expects PostgreSQL and Redis to be up (the Makefile runs scripts/ensure-services.sh first).
 # Knobs (environment): BENCH_USERS (32), BENCH_RPS (8000), BENCH_RAMP_SECONDS (20),
 # BENCH_STEADY_SECONDS (120), BENCH_PRACTITIONERS (50), BENCH_PATIENTS (2000), BENCH_PORT (18088),
-# BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20).
+# BENCH_MIX ("25,25,50": % availability, booking, patient read), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"

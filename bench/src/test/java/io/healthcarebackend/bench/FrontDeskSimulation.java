@@ -1,7 +1,6 @@
 package io.healthcarebackend.bench;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.holdFor;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
@@ -14,6 +13,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Choice;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The front desk under load. Each virtual user logs in once as the seeded receptionist, then loops
- * over a mix of availability searches (25%), bookings (25%) and patient reads (50%) until the
- * steady phase ends. Users arrive over the ramp; a throttle caps the whole run at BENCH_RPS
+ * over a mix of availability searches (25%), bookings (25%) and patient reads (50%; BENCH_MIX
+ * changes the split) until the steady phase ends. An availability search asks for a random
+ * practitioner's free slots over 7 days starting within the next 4 weeks. Users arrive over the ramp; a throttle caps the whole run at BENCH_RPS
  * (reached linearly over the ramp, then held), so the load is a bounded ramp then a constant rate,
  * or the most the machine can serve when that is less.
  *
@@ -56,6 +59,8 @@ public class FrontDeskSimulation extends Simulation {
     private final int rps = Integer.parseInt(setting("BENCH_RPS", "8000"));
     private final Duration ramp = Duration.ofSeconds(Long.parseLong(setting("BENCH_RAMP_SECONDS", "20")));
     private final Duration steady = Duration.ofSeconds(Long.parseLong(setting("BENCH_STEADY_SECONDS", "120")));
+    /** Percentages of availability searches, bookings and patient reads; must add up to 100. */
+    private final String mix = setting("BENCH_MIX", "25,25,50");
     private final int maxIterationsPerUser = Integer.parseInt(setting("BENCH_MAX_ITERATIONS", "1000000"));
     private final Path seedDir = Path.of(setting("BENCH_SEED_DIR", "target/seed"));
     private final Path statusFile = Path.of(setting("BENCH_STATUS_FILE", "target/booking-statuses.json"));
@@ -107,10 +112,7 @@ public class FrontDeskSimulation extends Simulation {
             .exitHereIfFailed()
             .asLongAs(session -> session.getInt("iteration") < maxIterationsPerUser
                     && System.nanoTime() < deadlineNanos, "iteration").on(
-                    randomSwitch().on(
-                            percent(25).then(availability),
-                            percent(25).then(booking),
-                            percent(50).then(patientRead)));
+                    randomSwitch().on(mix()));
 
     {
         if (!"127.0.0.1".equals(URI.create(baseUrl).getHost())) {
@@ -151,6 +153,21 @@ public class FrontDeskSimulation extends Simulation {
                 + "\",\"practitionerId\":\"" + practitioners.get((int) (i % p))
                 + "\",\"start\":\"" + start.toInstant() + "\",\"end\":\"" + start.plusMinutes(30).toInstant() + "\"}";
         return session.set("bookingBody", body).remove("bookStatus");
+    }
+
+    private List<Choice.WithWeight> mix() {
+        double[] weights = Arrays.stream(mix.split(",")).mapToDouble(w -> Double.parseDouble(w.strip())).toArray();
+        if (weights.length != 3 || Math.abs(Arrays.stream(weights).sum() - 100) > 0.001) {
+            throw new IllegalArgumentException("BENCH_MIX must be three percentages adding up to 100, got " + mix);
+        }
+        List<ChainBuilder> chains = List.of(availability, booking, patientRead);
+        List<Choice.WithWeight> choices = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] > 0) {
+                choices.add(percent(weights[i]).then(chains.get(i)));
+            }
+        }
+        return choices;
     }
 
     private List<String> ids(String file) {
