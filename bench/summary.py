@@ -185,10 +185,11 @@ def main():
                      f"{errors} |")
     booked, taken = statuses.get("201", 0), statuses.get("409", 0)
     others = {k: v for k, v in statuses.items() if k not in ("201", "409")}
+    if statuses:
+        lines += ["", f"Bookings: {booked} created (201), {taken} refused as SLOT_TAKEN (409)"
+                  + (f", other statuses {others}" if others else "") + ". Every booking targets a distinct "
+                  "(practitioner, slot) and patient/time pair, so a 409 is a fault, not contention."]
     lines += ["",
-              f"Bookings: {booked} created (201), {taken} refused as SLOT_TAKEN (409)"
-              + (f", other statuses {others}" if others else "") + ". Every booking targets a distinct "
-              "(practitioner, slot) and patient/time pair, so a 409 is a fault, not contention.",
               f"Latency percentiles and the whole-run rate cover the ramp too; the steady rate is measured "
               f"between {window[0]} s and {window[1]} s of the run (after the {args.ramp:.0f} s ramp)."
               if window else "No steady-state window (run too short for a console snapshot after the ramp).",
