@@ -171,7 +171,7 @@ def main():
     lines = ["# Benchmark summary", "",
              f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}, "
              f"commit `{output_of('git', 'rev-parse', '--short', 'HEAD')}`"
-             f"{' (uncommitted changes)' if output_of('git', 'status', '--porcelain') not in ('', 'unknown') else ''}.",
+             f"{' (uncommitted changes)' if output_of('git', 'status', '--porcelain', '--untracked-files=no') not in ('', 'unknown') else ''}.",
              f"Command: `{args.command}`", "",
              "| request | count | req/s (steady) | req/s (whole run) | p50 ms | p95 ms | p99 ms | max ms | errors |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
