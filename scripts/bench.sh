@@ -77,12 +77,12 @@ DATABASE_NAME="$db" PORT="$port" APP_PROFILE=development DEMO_ENABLED=false \
   java $java_opts -jar "$jar" >"$out/service.log" 2>&1 &
 service_pid=$!
 
-for _ in $(seq 1 1200); do
+for _ in $(seq 1 2400); do
   health && break
   kill -0 "$service_pid" 2>/dev/null || { echo "bench: the service exited; see $out/service.log" >&2; exit 1; }
   sleep 0.05
 done
-health || { echo "bench: no /health 200 within 60 s; see $out/service.log" >&2; exit 1; }
+health || { echo "bench: no /health 200 within 120 s; see $out/service.log" >&2; exit 1; }
 startup=$(awk -v a="$launched" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
 # Idle RSS: measured a few seconds after start-up, before any data or load.
 sleep 5
