@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The load benchmark behind `make bench`:
+#   1. builds the jar if it is missing or older than the sources,
+#   2. recreates the database hb_bench and starts the service on 127.0.0.1:$BENCH_PORT,
+#   3. records the start-up time (launch to the first /health 200) and the idle RSS,
+#   4. seeds 1 clinic, 50 practitioners and 2,000 patients over HTTP (bench/seed.py),
+#   5. runs the Gatling simulation bench/.../FrontDeskSimulation (bounded ramp, then constant rate),
+#   6. stops the service and writes target/bench/summary.md (bench/summary.py).
+# Expects PostgreSQL and Redis to be up (the Makefile runs scripts/ensure-services.sh first).
+# Knobs (environment): BENCH_USERS (32), BENCH_RPS (8000), BENCH_RAMP_SECONDS (20),
+# BENCH_STEADY_SECONDS (120), BENCH_PRACTITIONERS (50), BENCH_PATIENTS (2000), BENCH_PORT (18088),
+# BENCH_MIX ("25,25,50": % availability, booking, patient read), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+export JAVA_HOME="${JAVA_HOME:-$(scripts/find-jdk.sh)}"
+export PATH="$JAVA_HOME/bin:$PATH"
+
+port="${BENCH_PORT:-18088}"
+db=hb_bench
+out="$root/target/bench"
+jar="$root/target/healthcare-backend.jar"
+base_url="http://127.0.0.1:$port"
+java_opts="${BENCH_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError}"
+# The command as run, with the knobs the caller set (the exports below come after).
+command_line="$(env | grep '^BENCH_' | sort | tr '\n' ' ' || true)make bench"
+
+export BENCH_BASE_URL="$base_url"
+export BENCH_SEED_DIR="$out/seed"
+export BENCH_STATUS_FILE="$out/booking-statuses.json"
+export BENCH_CLINIC_ADMIN_EMAIL="bench-admin@bench.invalid"
+export BENCH_USER_EMAIL="bench-desk@bench.invalid"
+export BENCH_PASSWORD="bench-password-$(date +%s)"
+export BOOTSTRAP_ADMIN_EMAIL="bench-platform@bench.invalid"
+export BOOTSTRAP_ADMIN_PASSWORD="bench-platform-password"
+
+log() { echo "bench: $*"; }
+health() { curl -fsS -o /dev/null --max-time 2 "$base_url/health" 2>/dev/null; }
+vm_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || true; }
+
+rm -rf "$out"
+mkdir -p "$out"
+
+# 1. The jar. Its own mtime is the reproducible-build timestamp (1980), so compare the sources
+# with the plain jar Maven writes next to it on every package.
+if [ ! -f "$jar" ] || [ ! -f "$jar.original" ] || [ -n "$(find pom.xml src/main -newer "$jar.original" -print -quit)" ]; then
+  log "building $jar"
+  ./mvnw -B -q -DskipTests package
+fi
+
+# 2. A fresh database and the service.
+if health; then
+  echo "bench: something already answers on $base_url; stop it or set BENCH_PORT." >&2
+  exit 1
+fi
+psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
+  -d postgres -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+scripts/db-init.sh "$db" >/dev/null
+
+service_pid=""
+stop_service() {
+  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid"
+    wait "$service_pid" 2>/dev/null || true
+  fi
+  service_pid=""
+}
+trap stop_service EXIT
+
+log "starting the service on port $port (log: $out/service.log)"
+launched=$(date +%s.%N)
+# shellcheck disable=SC2086 # java_opts is a list of options
+DATABASE_NAME="$db" PORT="$port" APP_PROFILE=development DEMO_ENABLED=false \
+  REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX=hb-bench: ACCESS_TOKEN_TTL=30m LOG_LEVEL=WARN \
+  JWT_DEV_KEY_FILE="$out/dev-jwt-signing-key.pem" DB_POOL_MAX="${BENCH_DB_POOL_MAX:-20}" \
+  java $java_opts -jar "$jar" >"$out/service.log" 2>&1 &
+service_pid=$!
+
+for _ in $(seq 1 2400); do
+  health && break
+  kill -0 "$service_pid" 2>/dev/null || { echo "bench: the service exited; see $out/service.log" >&2; exit 1; }
+  sleep 0.05
+done
+health || { echo "bench: no /health 200 within 120 s; see $out/service.log" >&2; exit 1; }
+startup=$(awk -v a="$launched" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+# Idle RSS: measured a few seconds after start-up, before any data or load.
+sleep 5
+rss_idle=$(vm_kb "$service_pid" VmRSS)
+log "up after ${startup} s; idle RSS $((rss_idle / 1024)) MiB"
+
+# 3. Data.
+python3 bench/seed.py | tee "$out/seed.log"
+
+# 4. Load, with CPU samples every 2 s to see where the cores go (bench/cpu.py).
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+( while kill -0 "$service_pid" 2>/dev/null; do
+    python3 bench/cpu.py "$service_pid" >>"$out/cpu.jsonl" 2>/dev/null && echo >>"$out/cpu.jsonl"
+    sleep 2
+  done ) &
+sampler_pid=$!
+log "running Gatling (log: $out/gatling.log)"
+gatling_rc=0
+./mvnw -B -f bench/pom.xml gatling:test -Dgatling.simulationClass=io.healthcarebackend.bench.FrontDeskSimulation \
+  2>&1 | tee "$out/gatling.log" | grep --line-buffered -v -E '^\[(INFO|WARNING)\]' || gatling_rc=${PIPESTATUS[0]}
+rss_peak=$(vm_kb "$service_pid" VmHWM)
+rss_after=$(vm_kb "$service_pid" VmRSS)
+
+# 5. Stop, then summarise.
+stop_service
+kill "$sampler_pid" 2>/dev/null || true
+wait "$sampler_pid" 2>/dev/null || true
+run_dir=$(ls -td bench/target/gatling/frontdesksimulation-*/ 2>/dev/null | head -1)
+if [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ]; then
+  echo "bench: no Gatling report found (Gatling exit status $gatling_rc); see $out/gatling.log" >&2
+  exit 1
+fi
+python3 bench/summary.py --report "$run_dir" --gatling-log "$out/gatling.log" --statuses "$BENCH_STATUS_FILE" \
+  --cpu "$out/cpu.jsonl" --ramp "${BENCH_RAMP_SECONDS:-20}" --steady "${BENCH_STEADY_SECONDS:-120}" \
+  --startup "$startup" --rss-idle-kb "$rss_idle" --rss-peak-kb "$rss_peak" --rss-after-kb "$rss_after" \
+  --command "$command_line" --java "$(java -version 2>&1 | sed -n 2p)" --loadavg "$loadavg" --out "$out/summary.md"
+exit "$gatling_rc"
