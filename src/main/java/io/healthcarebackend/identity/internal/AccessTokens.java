@@ -83,7 +83,7 @@ class AccessTokens {
 
         /** Verifies signature (ES256, known kid only), type, issuer and expiry. */
         @Bean
-        JwtDecoder jwtDecoder(SigningKeys keys, JwtSettings settings) {
+        JwtDecoder jwtDecoder(SigningKeys keys, JwtSettings settings, Clock clock) {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
             processor.setJWSKeySelector(
                     new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(keys.publicKeys())));
@@ -91,7 +91,7 @@ class AccessTokens {
             NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
             decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
                     new JwtIssuerValidator(settings.issuer()), new JwtTypeValidator("at+jwt")));
-            return decoder;
+            return new VerifiedTokenCache(decoder, clock, 100_000);
         }
     }
 }
