@@ -38,6 +38,14 @@ db-init: ## Create the development database and roles if missing
 run: jdk db-init build ## Start the service on :8088 (development profile, demo data)
 	java $(JAVA_OPTS) -jar $(JAR)
 
+.PHONY: aot
+aot: jdk db-init build ## Build the JDK AOT cache (start-up about twice as fast; see docs/benchmarks.md)
+	@scripts/aot-cache.sh
+
+.PHONY: run-aot
+run-aot: aot ## Like run, but starts from the AOT cache
+	java $(JAVA_OPTS) -XX:AOTCache=target/app.aot -jar target/extracted/healthcare-backend.jar
+
 .PHONY: test
 test: jdk ## Run all tests against the local PostgreSQL and Redis
 	@scripts/ensure-services.sh

@@ -44,6 +44,7 @@ class SecurityConfig {
                         .permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
+                        .bearerTokenResolver(new BearerHeaderResolver())
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter(sessions)))
                         .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
                                 HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
