@@ -14,7 +14,7 @@ export PATH := $(JDK)/bin:$(PATH)
 
 MVN := ./mvnw -B -q
 JAR := target/healthcare-backend.jar
-JAVA_OPTS ?= -XX:+UseG1GC -Xms64m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=4
+JAVA_OPTS ?= -XX:+UseSerialGC -Xms64m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError
 
 .PHONY: help
 help: ## List the targets

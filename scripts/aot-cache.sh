@@ -18,7 +18,7 @@ fi
 rm -rf target/extracted "$cache"
 "$JAVA_HOME/bin/java" -Djarmode=tools -jar "$jar" extract --destination target/extracted >/dev/null
 echo "aot-cache: training start (about 15 s on 2 cores)"
-DEMO_ENABLED=false LOG_LEVEL=WARN "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$cache" -Xlog:aot=error \
+DEMO_ENABLED=false LOG_LEVEL=WARN "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:AOTCacheOutput="$cache" -Xlog:aot=error \
   -Dspring.context.exit=onRefresh -jar target/extracted/healthcare-backend.jar --server.port=0 \
   >target/aot-training.log 2>&1 || { echo "aot-cache: training failed, see target/aot-training.log" >&2; exit 1; }
 echo "aot-cache: wrote $cache"

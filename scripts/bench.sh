@@ -23,7 +23,7 @@ db=hb_bench
 out="$root/target/bench"
 jar="$root/target/healthcare-backend.jar"
 base_url="http://127.0.0.1:$port"
-java_opts="${BENCH_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError}"
+java_opts="${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError}"
 # The command as run, with the knobs the caller set (the exports below come after).
 command_line="$(env | grep '^BENCH_' | sort | tr '\n' ' ' || true)make bench"
 
