@@ -10,7 +10,8 @@
 # Knobs (environment): BENCH_USERS (32), BENCH_RPS (8000), BENCH_RAMP_SECONDS (20),
 # BENCH_STEADY_SECONDS (120), BENCH_PRACTITIONERS (50), BENCH_PATIENTS (2000), BENCH_PORT (18088),
 # BENCH_MIX ("25,25,50": % availability, booking, patient read), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20),
-# BENCH_AOT (1: start from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar).
+# BENCH_AOT (1: start from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar),
+# BENCH_PRELOAD_APPOINTMENTS (0: how many past appointments to write before the load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -100,6 +101,31 @@ log "up after ${startup} s; idle RSS $((rss_idle / 1024)) MiB"
 
 # 3. Data.
 python3 bench/seed.py | tee "$out/seed.log"
+
+# 3b. Optional history: BENCH_PRELOAD_APPOINTMENTS past appointments (20 % of them still active),
+# written straight into the table, to show that latency does not grow with the table.
+preload="${BENCH_PRELOAD_APPOINTMENTS:-0}"
+if [ "$preload" -gt 0 ]; then
+  log "preloading $preload past appointments"
+  preload_started=$(date +%s)
+  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
+    -d "$db" -v ON_ERROR_STOP=1 -q -v n="$preload" <<'SQL'
+WITH pr AS (SELECT array_agg(id ORDER BY id) AS a, count(*) AS k FROM practitioners),
+     pt AS (SELECT array_agg(id ORDER BY id) AS a, count(*) AS k FROM patients),
+     c AS (SELECT clinic_id AS id FROM practitioners LIMIT 1)
+INSERT INTO appointments (id, clinic_id, patient_id, practitioner_id, start_at, end_at, status, booked_by,
+                          created_at, updated_at)
+SELECT gen_random_uuid(), c.id, pt.a[1 + i % pt.k], pr.a[1 + i % pr.k],
+       timestamptz '2023-01-02 00:00+00' + (i / pr.k) * interval '30 minutes',
+       timestamptz '2023-01-02 00:30+00' + (i / pr.k) * interval '30 minutes',
+       (ARRAY['COMPLETED','COMPLETED','COMPLETED','COMPLETED','COMPLETED','COMPLETED',
+              'CANCELLED','NO_SHOW','BOOKED','CHECKED_IN'])[1 + i % 10],
+       gen_random_uuid(), now(), now()
+  FROM generate_series(0, :n - 1) AS i, pr, pt, c;
+ANALYZE appointments;
+SQL
+  log "preloaded in $(( $(date +%s) - preload_started )) s"
+fi
 
 # 4. Load, with CPU samples every 2 s to see where the cores go (bench/cpu.py).
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -8,9 +8,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code healthcare_appointments_active}: booked or checked-in appointments across all clinics,
- * the autoscaling signal of requirement D6. Refreshed every 15 s from a partial index rather than
- * counted per scrape, so scrapes cost nothing.
+ * {@code healthcare_appointments_active}: booked or checked-in appointments that have not ended,
+ * across all clinics: the autoscaling signal of requirement D6. Refreshed every 15 s from a partial
+ * index of not-yet-ended appointments (so its cost does not grow with history) rather than counted
+ * per scrape, so scrapes cost nothing.
  */
 @Component
 class ActiveAppointmentsGauge {
@@ -21,7 +22,7 @@ class ActiveAppointmentsGauge {
     ActiveAppointmentsGauge(JdbcClient jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
         Gauge.builder("healthcare.appointments.active", active, AtomicLong::get)
-                .description("Appointments currently BOOKED or CHECKED_IN, all clinics")
+                .description("Appointments BOOKED or CHECKED_IN that have not ended yet, all clinics")
                 .register(registry);
     }
 
