@@ -2,6 +2,8 @@ package io.healthcarebackend.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.healthcarebackend.support.ProblemAssertions.assertProblem;
+
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
 import java.io.ByteArrayInputStream;
@@ -360,17 +362,6 @@ class ErrorHandlingTest extends ApiTest {
     // --- helpers ---------------------------------------------------------------------------
 
     /** The problem+json contract of api.md, plus "never a 500". */
-    private static void assertProblem(Api.Response response, int status, String code) {
-        assertThat(response.status()).as("%s", response).isEqualTo(status);
-        assertThat(response.header("Content-Type")).as("%s", response).startsWith("application/problem+json");
-        assertThat(response.body().path("status").asInt()).as("%s", response).isEqualTo(status);
-        assertThat(response.text("title")).as("%s", response).isNotBlank();
-        assertThat(response.text("code")).as("%s", response).isEqualTo(code);
-        assertThat(response.text("traceId")).as("%s", response).isNotBlank()
-                .isEqualTo(response.header("X-Trace-Id"));
-        assertThat(response.raw().body()).doesNotContain("Exception").doesNotContain("at io.healthcarebackend");
-    }
-
     private static Map<String, Object> patient() {
         Map<String, Object> body = new HashMap<>();
         body.put("givenName", "Ada");

@@ -1,6 +1,6 @@
 package io.healthcarebackend.scheduling;
 
-import static io.healthcarebackend.scheduling.ProblemAssertions.assertProblem;
+import static io.healthcarebackend.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
