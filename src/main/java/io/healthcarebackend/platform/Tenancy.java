@@ -23,10 +23,6 @@ public final class Tenancy {
         return ScopedValue.where(CLINIC, clinic).call(work::get);
     }
 
-    public static void runAs(ClinicId clinic, Runnable work) {
-        ScopedValue.where(CLINIC, clinic).run(work);
-    }
-
     /** For filters: runs a step that may throw checked exceptions inside the clinic's scope. */
     public static <X extends Exception> void runChecked(ClinicId clinic, CheckedRunnable<X> work) throws X {
         ScopedValue.where(CLINIC, clinic).call(() -> {

@@ -70,10 +70,6 @@ public final class Api {
         return send(request(path, token).POST(HttpRequest.BodyPublishers.ofString(raw)));
     }
 
-    public Response getRaw(String rawPath, String token) {
-        return send(request(rawPath, token).GET());
-    }
-
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json");

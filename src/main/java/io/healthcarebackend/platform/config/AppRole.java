@@ -1,14 +1,9 @@
 package io.healthcarebackend.platform.config;
 
-/** What an instance does: serve HTTP, run background work, or both (the single-node default). */
+/**
+ * What an instance does: serve HTTP, run background work, or both (the single-node default).
+ * Reported by /health; which work runs where arrives with the background jobs (issue #5).
+ */
 public enum AppRole {
-    API, WORKER, ALL;
-
-    public boolean servesApi() {
-        return this != WORKER;
-    }
-
-    public boolean runsWork() {
-        return this != API;
-    }
+    API, WORKER, ALL
 }
