@@ -26,7 +26,7 @@ class SchemaGuardTest extends ApiTest {
                         select t.relname, t.relrowsecurity, t.relforcerowsecurity,
                                exists (select 1 from pg_policy p where p.polrelid = t.oid) as has_policy
                           from pg_class t join pg_namespace n on n.oid = t.relnamespace
-                         where n.nspname = 'public' and t.relkind in ('r', 'p')
+                         where n.nspname = 'public' and t.relkind in ('r', 'p') and not t.relispartition
                            and (t.relname = 'clinics' or exists (select 1 from pg_attribute a
                                 where a.attrelid = t.oid and a.attname = 'clinic_id' and not a.attisdropped))""")) {
             while (rs.next()) {
@@ -38,6 +38,21 @@ class SchemaGuardTest extends ApiTest {
         }
         assertThat(tenantTables).contains("clinics", "staff_users", "patients", "practitioners", "appointments");
         assertThat(unprotected).as("tenant tables without forced RLS and a policy").isEmpty();
+    }
+
+    /** A partition is not filtered by its parent's policies, so the service must reach it only through the parent. */
+    @Test
+    void theApplicationRoleHasNoPrivilegeOnAnyPartition() throws Exception {
+        List<String> reachable = new ArrayList<>();
+        try (Connection c = TestDatabase.superuserOnTestDb(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select t.relname from pg_class t join pg_namespace n on n.oid = t.relnamespace"
+                        + " where n.nspname = 'public' and t.relispartition"
+                        + " and has_table_privilege('hb_app', t.oid, 'SELECT,INSERT,UPDATE,DELETE,TRUNCATE')")) {
+            while (rs.next()) {
+                reachable.add(rs.getString(1));
+            }
+        }
+        assertThat(reachable).as("partitions the application role can touch directly").isEmpty();
     }
 
     @Test

@@ -1,0 +1,9 @@
+package io.healthcarebackend.audit;
+
+/** What an audit event records. Stored by name: never rename a constant, only add. */
+public enum AuditAction {
+    CREATE, READ, UPDATE, DELETE, ERASE,
+    LOGIN, LOGIN_FAILED, LOGOUT, REFRESH_TOKEN_REUSE, SESSION_REVOKED, MFA_CHANGED,
+    ACCESS_DENIED, USER_CREATED, ROLE_CHANGED, USER_DEACTIVATED, USER_REACTIVATED,
+    EMERGENCY_ACCESS, EXPORT, KEY_ROTATION
+}

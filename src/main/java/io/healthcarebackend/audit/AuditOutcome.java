@@ -1,0 +1,5 @@
+package io.healthcarebackend.audit;
+
+public enum AuditOutcome {
+    SUCCESS, FAILURE, DENIED
+}
