@@ -22,7 +22,8 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
  * Bearer-token security for the API: stateless (no HTTP session, no saved requests), every route
- * authenticated except login, refresh, key discovery, probes, metrics and API docs. Roles are
+ * authenticated except login, refresh, key discovery, probes, metrics, API docs and the
+ * (data-free) {@code /logger} page. Roles are
  * checked per endpoint with method security; 401 and 403 are problem+json like every other error.
  */
 @Configuration(proxyBeanMethods = false)
@@ -42,6 +43,9 @@ class SecurityConfig {
                                 "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh",
                                 "/api-docs", "/api-docs/**", "/swagger-ui", "/swagger-ui/**", "/swagger-ui.html")
                         .permitAll()
+                        // The /logger page and its script and style hold no data (a browser navigation
+                        // cannot carry a bearer token); its APIs under /logger/api/** stay protected.
+                        .requestMatchers("/logger", "/logger/*.js", "/logger/*.css").permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .bearerTokenResolver(new BearerHeaderResolver())

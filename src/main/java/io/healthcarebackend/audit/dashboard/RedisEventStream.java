@@ -1,0 +1,119 @@
+package io.healthcarebackend.audit.dashboard;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStreamCommands.XAddOptions;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The live tail as a capped Redis stream (XADD with MAXLEN ~ {@value #MAX_LENGTH}): every instance
+ * appends its events, and each instance follows the stream with XREAD BLOCK. The reader keeps one
+ * connection of its own, because a blocking read would otherwise stall the shared connection every
+ * other Redis user of the service (sessions) goes through.
+ */
+final class RedisEventStream {
+
+    static final long MAX_LENGTH = 10_000;
+    static final byte[] FIELD = "e".getBytes(StandardCharsets.UTF_8);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RedisConnectionFactory factory;
+    private final byte[] key;
+    private RedisConnection reading;
+
+    RedisEventStream(RedisConnectionFactory factory, String key) {
+        this.factory = factory;
+        this.key = key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends the events; returns how many were written. */
+    int append(List<LiveEvent> events) {
+        try (RedisConnection connection = factory.getConnection()) {
+            XAddOptions capped = XAddOptions.maxlen(MAX_LENGTH).approximateTrimming(true);
+            for (LiveEvent event : events) {
+                connection.streamCommands().xAdd(MapRecord.create(key, Map.of(FIELD, JSON.writeValueAsBytes(event))),
+                        capped);
+            }
+            return events.size();
+        }
+    }
+
+    /** Delivers the newest {@code count} entries, oldest first; returns the id to read on from. */
+    synchronized String replayTail(int count, Consumer<Delivered> sink) {
+        List<ByteRecord> newestFirst = reader().streamCommands().xRevRange(key, Range.unbounded(),
+                Limit.limit().count(count));
+        if (newestFirst == null || newestFirst.isEmpty()) {
+            return "0-0";
+        }
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            deliver(newestFirst.get(i), sink);
+        }
+        return newestFirst.getFirst().getId().getValue();
+    }
+
+    /** Waits up to {@code block} for entries after {@code last}; returns the id to read on from. */
+    String readAfter(String last, Duration block, Consumer<Delivered> sink) {
+        RedisConnection connection;
+        synchronized (this) {
+            connection = reader();
+        }
+        List<ByteRecord> records = connection.streamCommands().xRead(
+                StreamReadOptions.empty().block(block).count(500), StreamOffset.create(key, ReadOffset.from(last)));
+        if (records == null) {
+            return last;
+        }
+        String next = last;
+        for (ByteRecord record : records) {
+            deliver(record, sink);
+            next = record.getId().getValue();
+        }
+        return next;
+    }
+
+    private static void deliver(ByteRecord record, Consumer<Delivered> sink) {
+        for (Map.Entry<byte[], byte[]> field : record.getValue().entrySet()) {
+            if (java.util.Arrays.equals(field.getKey(), FIELD)) {
+                try {
+                    sink.accept(new Delivered(record.getId().getValue(), JSON.readValue(field.getValue(),
+                            LiveEvent.class)));
+                } catch (RuntimeException e) {
+                    // An entry this version cannot read (e.g. written by a newer one): skip it.
+                }
+            }
+        }
+    }
+
+    private RedisConnection reader() {
+        if (reading == null || reading.isClosed()) {
+            reading = factory.getConnection();
+        }
+        return reading;
+    }
+
+    synchronized void reconnect() {
+        close();
+    }
+
+    synchronized void close() {
+        if (reading != null) {
+            try {
+                reading.close();
+            } catch (RuntimeException e) {
+                // Already broken; nothing left to release.
+            }
+            reading = null;
+        }
+    }
+}
