@@ -86,7 +86,8 @@ class RequestSummaryFilter extends OncePerRequestFilter {
                 pattern = null;
             }
         }
-        return pattern == null ? UNMATCHED : pattern.toString();
+        // "/**" is the static-resource catch-all: no route of the API matched.
+        return pattern == null || "/**".equals(pattern) ? UNMATCHED : pattern.toString();
     }
 
     private static CurrentUser userOf(HttpServletRequest request) {
