@@ -180,6 +180,7 @@
     row.dataset.kind = e.kind || kind;
     row.dataset.id = id || '';
     row.dataset.traceId = e.traceId || '';
+    row.dataset.clinicId = e.clinicId || '';
     if (e.kind === 'request') {
       row.dataset.route = e.route;
       row.dataset.method = e.method;

@@ -1,0 +1,170 @@
+package io.healthcarebackend.audit.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.healthcarebackend.support.Api;
+import io.healthcarebackend.support.ApiTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The /logger page as people use it, in headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}; scripts/ensure-services.sh installs them). Missing browsers fail the
+ * test with instructions rather than skipping it, so a CI machine without them cannot pass silently.
+ */
+class LoggerDashboardTest extends ApiTest {
+
+    static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
+
+    private WebDriver browser;
+
+    @BeforeEach
+    void openBrowser() {
+        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+            fail("The browser tests need Chromium and its driver at %s and %s. Install them (Debian: apt-get install "
+                    + "chromium chromium-driver; scripts/ensure-services.sh does this when run as root) or point "
+                    + "CHROMIUM_BINARY and CHROMEDRIVER at them.", CHROMIUM, CHROMEDRIVER);
+        }
+        // Both paths explicit, so Selenium Manager never tries to download a browser or a driver.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
+                "--disable-dev-shm-usage", "--window-size=1400,1000");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER)
+                .toFile()).build(), options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aClinicAdministratorSeesTheDashboardAndAnApiCallOnTheLiveTailWithinTwoSeconds() {
+        Clinic clinic = newClinic();
+        User admin = clinic.user("CLINIC_ADMIN");
+        String receptionist = clinic.user("RECEPTIONIST").token();
+        signIn(admin.email(), PASSWORD);
+        waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && text("tail-status").equals("live"));
+        assertThat(text("scope")).contains("CLINIC_ADMIN").contains(clinic.id);
+
+        Api.Response created = api.post("/api/v1/patients", receptionist,
+                Map.of("givenName", "Browser", "familyName", "Test", "birthDate", "1990-02-03"));
+        assertThat(created.status()).isEqualTo(201);
+        Instant sent = Instant.now();
+        String trace = created.header("X-Trace-Id");
+        By row = By.cssSelector("#tail tr[data-trace-id='" + trace + "']");
+        waitFor(Duration.ofSeconds(2), () -> !browser.findElements(row).isEmpty());
+        Duration took = Duration.between(sent, Instant.now());
+
+        assertThat(took).as("the event on the page").isLessThan(Duration.ofSeconds(2));
+        WebElement event = browser.findElement(row);
+        assertThat(event.getText()).contains("POST /api/v1/patients").contains("201");
+        assertThat(event.getAttribute("data-clinic-id")).isEqualTo(clinic.id);
+        assertThat(browser.findElement(By.id("tail")).getText()).doesNotContain("Browser");
+
+        // The live-tail filter narrows the list to the matching rows.
+        api.get("/api/v1/practitioners", receptionist);
+        waitFor(Duration.ofSeconds(2), () -> tailRows().size() >= 2);
+        browser.findElement(By.id("tail-filter")).sendKeys(trace);
+        waitFor(Duration.ofSeconds(2), () -> tailRows().size() == 1);
+        assertThat(tailRows().getFirst().getAttribute("data-trace-id")).isEqualTo(trace);
+        browser.findElement(By.id("tail-filter")).clear();
+        browser.findElement(By.id("tail-filter")).sendKeys("x");
+        browser.findElement(By.id("tail-filter")).sendKeys(org.openqa.selenium.Keys.BACK_SPACE);
+        waitFor(Duration.ofSeconds(2), () -> tailRows().size() >= 2);
+
+        // Route latency is filled from the service's own metrics.
+        waitFor(Duration.ofSeconds(12), () -> !browser.findElements(
+                By.cssSelector("#routes tr[data-route='/api/v1/patients']")).isEmpty());
+        assertNoContentSecurityPolicyViolation();
+    }
+
+    @Test
+    void aReceptionistSignsInAndIsShownTheAccessDeniedMessage() {
+        Clinic clinic = newClinic();
+        User receptionist = clinic.user("RECEPTIONIST");
+        signIn(receptionist.email(), PASSWORD);
+
+        waitFor(Duration.ofSeconds(10), () -> visible("denied-view"));
+        assertThat(text("denied-message")).contains("403");
+        assertThat(visible("dashboard-view")).isFalse();
+    }
+
+    @Test
+    void aPlatformAdministratorSeesPlatformEventsAndNoClinicsEvents() {
+        Clinic clinic = newClinic();
+        signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
+        waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && text("tail-status").equals("live"));
+        assertThat(text("scope")).contains("platform");
+
+        String clinicTrace = api.post("/api/v1/patients", clinic.adminToken,
+                Map.of("givenName", "Browser", "familyName", "Test", "birthDate", "1990-02-03")).header("X-Trace-Id");
+        String platformTrace = api.post("/api/v1/clinics", platformToken(),
+                Map.of("name", "Clinic " + UUID.randomUUID(), "timeZone", "UTC")).header("X-Trace-Id");
+        waitFor(Duration.ofSeconds(2), () -> !browser.findElements(
+                By.cssSelector("#tail tr[data-trace-id='" + platformTrace + "']")).isEmpty());
+
+        assertThat(browser.findElements(By.cssSelector("#tail tr[data-trace-id='" + clinicTrace + "']"))).isEmpty();
+        assertThat(tailRows()).isNotEmpty().allSatisfy(r -> assertThat(r.getAttribute("data-clinic-id")).isEmpty());
+    }
+
+    @Test
+    void aWrongPasswordKeepsTheLoginFormWithAMessage() {
+        signIn(PLATFORM_EMAIL, "not-the-password");
+
+        waitFor(Duration.ofSeconds(5), () -> visible("login-error"));
+        assertThat(visible("dashboard-view")).isFalse();
+    }
+
+    private void signIn(String email, String password) {
+        browser.get("http://127.0.0.1:" + port + "/logger");
+        waitFor(Duration.ofSeconds(10), () -> visible("login-view"));
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("login-submit")).click();
+    }
+
+    private List<WebElement> tailRows() {
+        return browser.findElements(By.cssSelector("#tail tbody tr")).stream().filter(WebElement::isDisplayed).toList();
+    }
+
+    private boolean visible(String id) {
+        List<WebElement> found = browser.findElements(By.id(id));
+        return !found.isEmpty() && found.getFirst().isDisplayed();
+    }
+
+    private String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, timeout, Duration.ofMillis(50)).until(d -> condition.getAsBoolean());
+    }
+
+    private void assertNoContentSecurityPolicyViolation() {
+        List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();
+        assertThat(entries).noneMatch(e -> e.getMessage().contains("Content Security Policy"));
+    }
+}
