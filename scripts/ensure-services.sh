@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL (required) and Redis (used by the tests) answer on this machine.
 # Starts them when they are installed but stopped, with the commands their Debian packages
-# provide; installs nothing. Exits non-zero with a clear message when one cannot be had.
+# provide. Exits non-zero with a clear message when one cannot be had. The one thing it installs:
+# Chromium and its driver for the browser tests, when missing and running as root on Debian.
 set -uo pipefail
 pg_host="${DATABASE_HOST:-127.0.0.1}"; pg_port="${DATABASE_PORT:-5432}"
 redis_host="${REDIS_HOST:-127.0.0.1}"; redis_port="${REDIS_PORT:-6379}"
@@ -50,3 +51,21 @@ if ! redis_up; then
   fi
 fi
 echo "ensure-services: Redis is up at $redis_host:$redis_port"
+
+# The browser tests (the /logger dashboard) drive Debian's chromium and chromium-driver, headless.
+have_chromium() { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }
+if ! have_chromium; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-services: installing chromium and chromium-driver for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) || true
+  fi
+  if have_chromium; then
+    echo "ensure-services: Chromium installed"
+  else
+    echo "ensure-services: chromium and chromedriver are missing, so the browser tests will fail." >&2
+    echo "                 Install them (Debian: sudo apt-get install chromium chromium-driver)," >&2
+    echo "                 or set CHROMIUM_BINARY and CHROMEDRIVER to their paths." >&2
+  fi
+else
+  echo "ensure-services: Chromium is installed for the browser tests"
+fi

@@ -132,7 +132,7 @@ class LoggerDashboardTest extends ApiTest {
 
     @Test
     void aWrongPasswordKeepsTheLoginFormWithAMessage() {
-        signIn(PLATFORM_EMAIL, "not-the-password");
+        signIn("nobody-" + UUID.randomUUID() + "@tests.invalid", "not-the-password");
 
         waitFor(Duration.ofSeconds(5), () -> visible("login-error"));
         assertThat(visible("dashboard-view")).isFalse();
