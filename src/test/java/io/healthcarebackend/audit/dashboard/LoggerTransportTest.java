@@ -1,0 +1,60 @@
+package io.healthcarebackend.audit.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.healthcarebackend.HealthcareBackendApplication;
+import io.healthcarebackend.support.Api;
+import io.healthcarebackend.support.ApiTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * With Redis, the live tail is one stream for all instances: an event caused on one instance
+ * reaches a dashboard connected to another. And an instance that stops ends its open streams
+ * instead of letting them hold up its graceful shutdown.
+ */
+class LoggerTransportTest extends ApiTest {
+
+    @Test
+    void anEventOnOneInstanceReachesADashboardOnAnotherAndStoppingEndsItsStreams() throws Exception {
+        Clinic clinic = newClinic();
+        ConfigurableApplicationContext second = new SpringApplicationBuilder(HealthcareBackendApplication.class)
+                .properties("server.port=0").run();
+        try {
+            int secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+            Api other = new Api(secondPort);
+            String secondInstance = other.get("/logger/api/me", clinic.adminToken).text("instance");
+            String firstInstance = api.get("/logger/api/me", clinic.adminToken).text("instance");
+            assertThat(secondInstance).isNotBlank().isNotEqualTo(firstInstance);
+
+            try (SseClient onFirst = SseClient.open(port, clinic.adminToken);
+                    SseClient onSecond = SseClient.open(secondPort, clinic.adminToken)) {
+                Api.Response created = other.post("/api/v1/patients", clinic.adminToken,
+                        Map.of("givenName", "Two", "familyName", "Instances", "birthDate", "1970-05-06"));
+                assertThat(created.status()).isEqualTo(201);
+                String trace = created.header("X-Trace-Id");
+
+                SseClient.Frame seen = onFirst.await(SseClient.trace(trace), Duration.ofSeconds(2));
+                assertThat(seen).as("the second instance's request on the first instance's tail").isNotNull();
+                assertThat(seen.text("instance")).isEqualTo(secondInstance);
+                assertThat(onSecond.await(SseClient.trace(trace), Duration.ofSeconds(2))).isNotNull();
+
+                Instant closing = Instant.now();
+                CompletableFuture.runAsync(second::close).get(20, TimeUnit.SECONDS);
+                assertThat(Duration.between(closing, Instant.now())).as("shutdown with an open stream")
+                        .isLessThan(Duration.ofSeconds(10));
+                assertThat(onSecond.await(f -> false, Duration.ofSeconds(2)) == null && onSecond.ended())
+                        .as("the stream on the stopped instance ended").isTrue();
+            }
+        } finally {
+            second.close();
+        }
+    }
+}
