@@ -60,6 +60,14 @@ bench: jdk ## Start the service, run the Gatling load test, write results to tar
 jwt-key: jdk build ## Print a new access-token signing key (JWK) for JWT_SIGNING_KEY
 	@java -jar $(JAR) generate-jwt-key
 
+.PHONY: audit-key
+audit-key: jdk build ## Print a new audit checkpoint signing key pair for AUDIT_SIGNING_KEY
+	@java -jar $(JAR) generate-audit-key
+
+.PHONY: audit-verify
+audit-verify: jdk build ## Verify every clinic's audit chain against its signed checkpoints (exit 1 if any is broken)
+	@java $(JAVA_OPTS) -jar $(JAR) audit-verify
+
 .PHONY: clean
 clean: ## Remove build output
 	$(MVN) clean

@@ -99,19 +99,21 @@ SELECT audit_ensure_partitions((now() - interval '1 month')::date, 4);
 
 -- The sealer's progress: every event with tx below the horizon is in the chain.
 CREATE TABLE audit_seal_state (
-    id      integer PRIMARY KEY CHECK (id = 1),
-    horizon xid8    NOT NULL
+    id                 integer     PRIMARY KEY CHECK (id = 1),
+    horizon            xid8        NOT NULL,
+    last_checkpoint_at timestamptz NOT NULL
 );
-INSERT INTO audit_seal_state VALUES (1, '0');
+INSERT INTO audit_seal_state VALUES (1, '0', '-infinity');
 GRANT SELECT, UPDATE ON audit_seal_state TO ${appRole};
 
 -- Chain heads: where the next sealed event of each clinic links on. A convenience for the sealer;
 -- verification never trusts it (it recomputes from audit_chain and the signed checkpoints).
 CREATE TABLE audit_chain_heads (
-    chain_id uuid        PRIMARY KEY,
-    seq      bigint      NOT NULL,
-    hash     bytea       NOT NULL,
-    event_at timestamptz NOT NULL
+    chain_id         uuid        PRIMARY KEY,
+    seq              bigint      NOT NULL,
+    hash             bytea       NOT NULL,
+    event_at         timestamptz NOT NULL,
+    checkpointed_seq bigint      NOT NULL DEFAULT 0
 );
 GRANT SELECT, INSERT, UPDATE ON audit_chain_heads TO ${appRole};
 

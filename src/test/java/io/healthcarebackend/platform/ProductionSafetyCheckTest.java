@@ -20,6 +20,7 @@ class ProductionSafetyCheckTest {
     private static MockEnvironment safeProduction() {
         return production()
                 .withProperty("app.jwt.signing-key", "{\"kty\":\"EC\"}")
+                .withProperty("app.audit.signing-key", "cHJpdmF0ZQ:cHVibGlj")
                 .withProperty("app.phi.index-key", "cHJvZHVjdGlvbi1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXMtbG9uZw")
                 .withProperty("spring.datasource.password", "s3cret-app-password")
                 .withProperty("spring.flyway.password", "s3cret-owner-password");
@@ -28,18 +29,20 @@ class ProductionSafetyCheckTest {
     @Test
     void productionWithoutSecretsNamesEveryMissingOne() {
         assertThat(ProductionSafetyCheck.problems(production())).containsExactlyInAnyOrder(
-                "JWT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing", "DATABASE_PASSWORD is missing",
-                "DATABASE_MIGRATION_PASSWORD is missing");
+                "JWT_SIGNING_KEY is missing", "AUDIT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing",
+                "DATABASE_PASSWORD is missing", "DATABASE_MIGRATION_PASSWORD is missing");
     }
 
     @Test
     void productionRefusesDemoUsersAndDevelopmentDefaults() {
         MockEnvironment env = safeProduction()
                 .withProperty("app.demo.enabled", "true")
+                .withProperty("app.audit.generate-if-missing", "true")
                 .withProperty("spring.datasource.password", "hb_app_dev")
                 .withProperty("app.bootstrap.admin-password", "demo-password-123");
         assertThat(ProductionSafetyCheck.problems(env)).containsExactlyInAnyOrder(
                 "demo users are enabled (DEMO_ENABLED must be false)",
+                "app.audit.generate-if-missing is on: the audit key must come from AUDIT_SIGNING_KEY",
                 "DATABASE_PASSWORD is a development default",
                 "BOOTSTRAP_ADMIN_PASSWORD is a default or shorter than 12 characters");
     }

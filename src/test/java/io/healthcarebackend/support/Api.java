@@ -57,6 +57,24 @@ public final class Api {
         return send(builder);
     }
 
+    public Response get(String path, String token, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token).GET();
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
+    public Response delete(String path, String token, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token).DELETE();
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
+    public Response patch(String path, String token, Object body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token).method("PATCH", bodyOf(body));
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     public Response put(String path, String token, Object body) {
         return send(request(path, token).PUT(bodyOf(body)));
     }

@@ -42,6 +42,10 @@ public final class TestDatabase implements LauncherSessionListener {
             Files.delete(key);
             key.toFile().deleteOnExit();
             System.setProperty("app.jwt.dev-key-file", key.toString());
+            Path audit = Files.createTempDirectory("hb-test-audit");
+            audit.toFile().deleteOnExit();
+            System.setProperty("app.audit.dev-key-file", audit.resolve("signing-key").toString());
+            System.setProperty("app.audit.checkpoint-dir", audit.resolve("checkpoints").toString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,9 @@
 package io.healthcarebackend.identity.internal;
 
+import io.healthcarebackend.audit.AuditAction;
+import io.healthcarebackend.audit.AuditEvent;
+import io.healthcarebackend.audit.AuditOutcome;
+import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
@@ -20,11 +24,19 @@ import org.springframework.stereotype.Service;
  * Password login, refresh-token rotation, logout and session management. Access tokens are
  * stateless and short-lived; the session behind them is the server-side switch that logout,
  * reuse detection and deactivation turn off.
+ *
+ * <p>Every login, failed login, logout, refresh-token reuse and revocation is audited. Sessions
+ * may live in Redis, outside any database transaction, so the order is: act on the session, then
+ * record the event durably. When the event cannot be stored the request fails with 503; a login
+ * is then undone (no access exists that is not on record), while a revocation stays done (undoing
+ * it would hand back access) and only the answer tells the client something went wrong.
  */
 @Service
 class AuthService {
 
     private static final Logger log = LoggerFactory.getLogger(AuthService.class);
+    static final String STAFF_USER = "StaffUser";
+    static final String SESSION = "Session";
 
     private final UserRepository users;
     private final SessionStore sessions;
@@ -34,9 +46,10 @@ class AuthService {
     private final SessionSettings settings;
     private final TenantTx tx;
     private final Clock clock;
+    private final AuditTrail audit;
 
     AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
-            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock) {
+            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit) {
         this.users = users;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -45,6 +58,7 @@ class AuthService {
         this.settings = settings;
         this.tx = tx;
         this.clock = clock;
+        this.audit = audit;
     }
 
     record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn) {
@@ -57,11 +71,19 @@ class AuthService {
         Optional<StaffUser> found = users.findForLogin(email);
         if (found.isEmpty()) {
             passwords.spendDecoy(password);
+            // No account, hence no clinic and no id to name; the e-mail is personal data and is
+            // deliberately not recorded anywhere in the event.
+            audit.recordDurably(AuditEvent.anonymous(null, AuditAction.LOGIN_FAILED, AuditOutcome.FAILURE)
+                    .resource(STAFF_USER, null).reason("unknown account"));
             throw invalidCredentials();
         }
         StaffUser user = found.get();
-        if (!passwords.matches(password, user.passwordHash()) || !user.active()) {
+        boolean passwordMatches = passwords.matches(password, user.passwordHash());
+        if (!passwordMatches || !user.active()) {
             log.info("Login refused for user {}", user.id());
+            audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN_FAILED, AuditOutcome.FAILURE)
+                    .resource(STAFF_USER, user.id().value())
+                    .reason(passwordMatches ? "account inactive" : "wrong password"));
             throw invalidCredentials();
         }
         Instant now = clock.instant();
@@ -70,6 +92,13 @@ class AuthService {
         sessions.create(new Session(sessionId, user.clinicId(), user.id(), user.role(), refresh.hash(), now, now,
                 now.plus(settings.absoluteTimeout()), now.plus(settings.idleTimeout()), client.ip(),
                 truncate(client.userAgent())));
+        try {
+            audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN, AuditOutcome.SUCCESS)
+                    .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value()));
+        } catch (RuntimeException e) {
+            undoSession(user.clinicId(), sessionId);
+            throw e;
+        }
         log.info("Login succeeded for user {} (session {})", user.id(), sessionId);
         return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), sessionId), refresh);
     }
@@ -83,22 +112,22 @@ class AuthService {
         if (!presented.matches(session.refreshHash())) {
             revokeSession(session.clinicId(), session.id());
             log.warn("Refresh token reuse detected; session {} of user {} revoked", session.id(), session.userId());
-            throw new ApiException.Unauthorized("REFRESH_TOKEN_REUSED", "Refresh token was already used; "
-                    + "the session has been ended");
+            throw reused(session);
         }
         StaffUser user = tx.readInClinic(session.clinicId(), () -> users.find(session.clinicId(), session.userId()))
                 .filter(StaffUser::active)
                 .orElse(null);
         if (user == null) {
             revokeSession(session.clinicId(), session.id());
+            audit.recordDurably(AuditEvent.anonymous(session.clinicId(), AuditAction.SESSION_REVOKED,
+                    AuditOutcome.SUCCESS).resource(SESSION, session.id()).reason("account inactive or removed"));
             throw invalidRefresh();
         }
         RefreshToken next = RefreshToken.fresh(session.clinicId(), session.id());
         Instant idle = now.plus(settings.idleTimeout());
         if (!sessions.rotate(session.clinicId(), session.id(), session.refreshHash(), next.hash(), now, idle)) {
             revokeSession(session.clinicId(), session.id());
-            throw new ApiException.Unauthorized("REFRESH_TOKEN_REUSED", "Refresh token was already used; "
-                    + "the session has been ended");
+            throw reused(session);
         }
         return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), session.id()), next);
     }
@@ -106,6 +135,8 @@ class AuthService {
     void logout(CurrentUser user) {
         revokeSession(user.clinicId(), user.sessionId());
         log.info("Logout of user {} (session {})", user.id(), user.sessionId());
+        audit.recordDurably(AuditEvent.by(user, AuditAction.LOGOUT, AuditOutcome.SUCCESS)
+                .resource(SESSION, user.sessionId()));
     }
 
     List<Session> sessionsOf(CurrentUser user) {
@@ -118,10 +149,20 @@ class AuthService {
                 .filter(s -> s.userId().equals(user.id()) || user.is(Role.CLINIC_ADMIN))
                 .orElseThrow(() -> new ApiException.NotFound("Session"));
         revokeSession(session.clinicId(), session.id());
+        // An admin ending someone else's session: the session is gone afterwards, so name its owner.
+        audit.recordDurably(AuditEvent.by(user, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
+                .resource(SESSION, session.id())
+                .reason(session.userId().equals(user.id()) ? "own session" : "session of user " + session.userId()));
     }
 
-    void revokeAllOf(ClinicId clinic, UserId user) {
-        liveness.evictAll(sessions.revokeAll(clinic, user));
+    /** Ends every session of a user after an account change by an admin, one event per session. */
+    void revokeAllOf(CurrentUser admin, ClinicId clinic, UserId user, String reason) {
+        List<UUID> revoked = sessions.revokeAll(clinic, user);
+        liveness.evictAll(revoked);
+        audit.recordDurably(revoked.stream()
+                .map(id -> AuditEvent.by(admin, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
+                        .resource(SESSION, id).reason(reason + "; session of user " + user))
+                .toList());
     }
 
     @Scheduled(fixedDelayString = "${app.sessions.cleanup-interval:PT1H}", initialDelayString = "PT1M")
@@ -135,6 +176,24 @@ class AuthService {
     private void revokeSession(ClinicId clinic, UUID id) {
         sessions.revoke(clinic, id);
         liveness.evict(id);
+    }
+
+    /** Records the reuse (the presenter may be a thief: the session and its owner are named) and ends it. */
+    private ApiException reused(Session session) {
+        audit.recordDurably(AuditEvent.anonymous(session.clinicId(), AuditAction.REFRESH_TOKEN_REUSE,
+                AuditOutcome.DENIED).actor(session.userId().value(), session.role()).resource(SESSION, session.id())
+                .reason("refresh token reused; session ended"));
+        return new ApiException.Unauthorized("REFRESH_TOKEN_REUSED", "Refresh token was already used; "
+                + "the session has been ended");
+    }
+
+    /** A session whose login could not be audited must not stay usable. */
+    private void undoSession(ClinicId clinic, UUID id) {
+        try {
+            revokeSession(clinic, id);
+        } catch (RuntimeException e) {
+            log.error("Session {} could not be removed after its login failed to be audited", id, e);
+        }
     }
 
     private Tokens tokens(CurrentUser user, RefreshToken refresh) {

@@ -1,6 +1,5 @@
 package io.healthcarebackend.identity.internal;
 
-import io.healthcarebackend.identity.StaffAccounts;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.Cursor;
@@ -31,11 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
 class UserController {
 
     private final UserService users;
-    private final StaffAccounts accounts;
 
-    UserController(UserService users, StaffAccounts accounts) {
+    UserController(UserService users) {
         this.users = users;
-        this.accounts = accounts;
     }
 
     record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) String name,
@@ -66,7 +63,7 @@ class UserController {
         if (user.is(Role.PLATFORM_ADMIN) && body.role() != Role.CLINIC_ADMIN) {
             throw new ApiException.Forbidden();
         }
-        UserId id = accounts.create(clinic, body.email(), body.name(), body.role(), body.password());
+        UserId id = users.create(user, clinic, body.email(), body.name(), body.role(), body.password());
         UserView view = new UserView(id.value(), body.email().strip().toLowerCase(java.util.Locale.ROOT),
                 body.name().strip(), body.role(), clinicId, true);
         return ResponseEntity.created(URI.create("/api/v1/users/" + id)).body(view);
@@ -85,6 +82,6 @@ class UserController {
     @PreAuthorize("hasRole('CLINIC_ADMIN')")
     UserView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody UpdateUser body) {
-        return UserView.of(users.update(user.clinic(), new UserId(id), body.role(), body.active()));
+        return UserView.of(users.update(user, user.clinic(), new UserId(id), body.role(), body.active()));
     }
 }

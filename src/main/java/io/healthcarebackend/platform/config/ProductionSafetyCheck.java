@@ -44,7 +44,11 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
         if (env.getProperty("app.jwt.generate-if-missing", Boolean.class, false)) {
             problems.add("app.jwt.generate-if-missing is on: signing keys must come from JWT_SIGNING_KEY");
         }
+        if (env.getProperty("app.audit.generate-if-missing", Boolean.class, false)) {
+            problems.add("app.audit.generate-if-missing is on: the audit key must come from AUDIT_SIGNING_KEY");
+        }
         requireSecret(env, problems, "app.jwt.signing-key", "JWT_SIGNING_KEY");
+        requireSecret(env, problems, "app.audit.signing-key", "AUDIT_SIGNING_KEY");
         requireSecret(env, problems, "app.phi.index-key", "PHI_INDEX_KEY");
         requireSecret(env, problems, "spring.datasource.password", "DATABASE_PASSWORD");
         requireSecret(env, problems, "spring.flyway.password", "DATABASE_MIGRATION_PASSWORD");

@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.security;
 
+import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Role;
@@ -18,20 +19,32 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
 /**
  * Bearer-token security for the API: stateless (no HTTP session, no saved requests), every route
  * authenticated except login, refresh, key discovery, probes, metrics, API docs and the
- * (data-free) {@code /logger} page. Roles are
- * checked per endpoint with method security; 401 and 403 are problem+json like every other error.
+ * (data-free) {@code /logger} page. Roles are checked per endpoint with method security; 401 and
+ * 403 are problem+json like every other error, and a 403 is reported for auditing
+ * ({@link DeniedRequests}) like one raised in a controller.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, DeniedRequests denied)
+            throws Exception {
+        AccessDeniedHandler forbidden = (request, response, e) -> {
+            try {
+                denied.report(request);
+            } catch (ApiException unaudited) {
+                Problems.write(request, response, unaudited.status(), unaudited.code(), unaudited.getMessage());
+                return;
+            }
+            Problems.write(request, response, HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role");
+        };
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -52,13 +65,11 @@ class SecurityConfig {
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter(sessions)))
                         .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
                                 HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
-                        .accessDeniedHandler((request, response, e) -> Problems.write(request, response,
-                                HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role")))
+                        .accessDeniedHandler(forbidden))
                 .exceptionHandling(ex -> ex
                         .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
                                 HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
-                        .accessDeniedHandler((request, response, e) -> Problems.write(request, response,
-                                HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role")))
+                        .accessDeniedHandler(forbidden))
                 .addFilterAfter(new TenancyFilter(), AuthorizationFilter.class);
         return http.build();
     }

@@ -1,6 +1,7 @@
 package io.healthcarebackend.platform.web;
 
 import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.security.DeniedRequests;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
@@ -32,15 +33,25 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Turns every exception into problem+json. Client mistakes become 4xx with a stable code and a
  * message that names the field, never the value (values may be PHI). Anything unexpected is a
- * 500 with a generic message; the stack trace goes to the log, never to the client.
+ * 500 with a generic message; the stack trace goes to the log, never to the client. Every 403 is
+ * reported for auditing first; if it cannot be recorded the answer is that 503 instead.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    private final DeniedRequests deniedRequests;
+
+    ProblemHandler(DeniedRequests deniedRequests) {
+        this.deniedRequests = deniedRequests;
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
+        if (e.status() == HttpStatus.FORBIDDEN) {
+            return denied(e, request);
+        }
         return respond(e.status(), e.code(), e.getMessage(), request);
     }
 
@@ -51,6 +62,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     ResponseEntity<ProblemDetail> denied(RuntimeException e, HttpServletRequest request) {
+        try {
+            deniedRequests.report(request);
+        } catch (ApiException unaudited) {
+            return respond(unaudited.status(), unaudited.code(), unaudited.getMessage(), request);
+        }
         return respond(HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role", request);
     }
 

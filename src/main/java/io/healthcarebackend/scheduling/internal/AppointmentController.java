@@ -1,5 +1,9 @@
 package io.healthcarebackend.scheduling.internal;
 
+import io.healthcarebackend.audit.AuditAction;
+import io.healthcarebackend.audit.AuditEvent;
+import io.healthcarebackend.audit.AuditOutcome;
+import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.Cursor;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Page;
@@ -36,8 +40,11 @@ class AppointmentController {
     private final BookingService booking;
     private final AvailabilityService availability;
     private final JsonMapper json;
+    private final AuditTrail audit;
 
-    AppointmentController(BookingService booking, AvailabilityService availability, JsonMapper json) {
+    AppointmentController(BookingService booking, AvailabilityService availability, JsonMapper json,
+            AuditTrail audit) {
+        this.audit = audit;
         this.booking = booking;
         this.availability = availability;
         this.json = json;
@@ -80,6 +87,9 @@ class AppointmentController {
             view = outcome.replayed() != null
                     ? json.readValue(outcome.replayed().body(), AppointmentView.class)
                     : AppointmentView.of(outcome.booked());
+            if (outcome.replayed() != null) {
+                audited(user, List.of(view));
+            }
         }
         return ResponseEntity.created(URI.create("/api/v1/appointments/" + view.id())).body(view);
     }
@@ -87,7 +97,9 @@ class AppointmentController {
     @GetMapping("/api/v1/appointments/{id}")
     @PreAuthorize(STAFF)
     AppointmentView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.get(user.clinic(), id));
+        AppointmentView view = AppointmentView.of(booking.get(user.clinic(), id));
+        audited(user, List.of(view));
+        return view;
     }
 
     @GetMapping("/api/v1/appointments")
@@ -103,14 +115,22 @@ class AppointmentController {
         List<Appointment> rows = booking.list(user.clinic(), new AppointmentRepository.Filter(practitionerId, patientId,
                 from == null ? null : from.toInstant(), to == null ? null : to.toInstant(), status,
                 after == null ? null : after.at(), after == null ? null : after.id(), size + 1));
-        return Page.of(rows, size, AppointmentView::of, v -> Cursor.ofTimeAndId(v.start(), v.id()));
+        Page<AppointmentView> page = Page.of(rows, size, AppointmentView::of, v -> Cursor.ofTimeAndId(v.start(), v.id()));
+        audited(user, page.items());
+        return page;
+    }
+
+    /** A read of appointments is a read of their patients' PHI: durable audit before answering. */
+    private void audited(CurrentUser user, List<AppointmentView> shown) {
+        audit.recordDurably(shown.stream().map(v -> AuditEvent.by(user, AuditAction.READ, AuditOutcome.SUCCESS)
+                .about("Appointment", v.id(), v.patientId())).toList());
     }
 
     @PostMapping("/api/v1/appointments/{id}/reschedule")
     @PreAuthorize(STAFF)
     AppointmentView reschedule(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody Reschedule body) {
-        return AppointmentView.of(booking.reschedule(user.clinic(), id, body.start().toInstant(),
+        return AppointmentView.of(booking.reschedule(user, id, body.start().toInstant(),
                 body.end().toInstant()));
     }
 
@@ -118,25 +138,25 @@ class AppointmentController {
     @PreAuthorize(STAFF)
     AppointmentView cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody Cancel body) {
-        return AppointmentView.of(booking.cancel(user.clinic(), id, body.reason()));
+        return AppointmentView.of(booking.cancel(user, id, body.reason()));
     }
 
     @PostMapping("/api/v1/appointments/{id}/check-in")
     @PreAuthorize(STAFF)
     AppointmentView checkIn(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.checkIn(user.clinic(), id));
+        return AppointmentView.of(booking.checkIn(user, id));
     }
 
     @PostMapping("/api/v1/appointments/{id}/complete")
     @PreAuthorize(CLINICAL)
     AppointmentView complete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.complete(user.clinic(), id));
+        return AppointmentView.of(booking.complete(user, id));
     }
 
     @PostMapping("/api/v1/appointments/{id}/no-show")
     @PreAuthorize(CLINICAL)
     AppointmentView noShow(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.markNoShow(user.clinic(), id));
+        return AppointmentView.of(booking.markNoShow(user, id));
     }
 
     @GetMapping("/api/v1/practitioners/{id}/availability")

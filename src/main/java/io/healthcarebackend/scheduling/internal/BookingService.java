@@ -1,5 +1,9 @@
 package io.healthcarebackend.scheduling.internal;
 
+import io.healthcarebackend.audit.AuditAction;
+import io.healthcarebackend.audit.AuditEvent;
+import io.healthcarebackend.audit.AuditOutcome;
+import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.clinic.Clinics;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
@@ -21,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Booking and the appointment life cycle. Each operation is one transaction in which the change,
- * its domain event (outbox) and its idempotency record commit together or not at all.
+ * its domain event (outbox), its audit event and its idempotency record commit together or not at all.
  */
 @Service
 class BookingService {
@@ -33,15 +37,17 @@ class BookingService {
     private final Clinics clinics;
     private final ApplicationEventPublisher events;
     private final IdempotencyKeys idempotency;
+    private final AuditTrail audit;
     private final Clock clock;
 
     BookingService(AppointmentRepository appointments, PractitionerSchedules schedules, Clinics clinics,
-            ApplicationEventPublisher events, IdempotencyKeys idempotency, Clock clock) {
+            ApplicationEventPublisher events, IdempotencyKeys idempotency, AuditTrail audit, Clock clock) {
         this.appointments = appointments;
         this.schedules = schedules;
         this.clinics = clinics;
         this.events = events;
         this.idempotency = idempotency;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -60,6 +66,7 @@ class BookingService {
         } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
             throw mapped(e);
         }
+        audited(user, AuditAction.CREATE, appointment);
         events.publishEvent(new AppointmentEvents.AppointmentBooked(appointment.id(), clinic.value(),
                 appointment.patientId(), appointment.practitionerId(), appointment.start(), appointment.end()));
         return appointment;
@@ -106,7 +113,8 @@ class BookingService {
 
     /** Atomic: the old time is released only if the new one is taken, in the same statement. */
     @Transactional
-    Appointment reschedule(ClinicId clinic, UUID id, Instant start, Instant end) {
+    Appointment reschedule(CurrentUser user, UUID id, Instant start, Instant end) {
+        ClinicId clinic = user.clinic();
         checkRange(start, end);
         Appointment current = appointments.lock(clinic, id).orElseThrow(BookingService::notFound);
         Appointment moved = current.reschedule(start, end);
@@ -117,32 +125,37 @@ class BookingService {
         } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
             throw mapped(e);
         }
+        audited(user, AuditAction.UPDATE, saved);
         events.publishEvent(new AppointmentEvents.AppointmentRescheduled(id, clinic.value(), current.patientId(),
                 current.practitionerId(), current.start(), current.end(), start, end));
         return saved;
     }
 
     @Transactional
-    Appointment cancel(ClinicId clinic, UUID id, String reason) {
-        return transition(clinic, id, a -> a.cancel(reason.strip()), a -> new AppointmentEvents.AppointmentCancelled(
+    Appointment cancel(CurrentUser user, UUID id, String reason) {
+        ClinicId clinic = user.clinic();
+        return transition(user, id, a -> a.cancel(reason.strip()), a -> new AppointmentEvents.AppointmentCancelled(
                 a.id(), clinic.value(), a.patientId(), a.practitionerId(), a.start(), a.end()));
     }
 
     @Transactional
-    Appointment checkIn(ClinicId clinic, UUID id) {
-        return transition(clinic, id, Appointment::checkIn, a -> new AppointmentEvents.AppointmentCheckedIn(
+    Appointment checkIn(CurrentUser user, UUID id) {
+        ClinicId clinic = user.clinic();
+        return transition(user, id, Appointment::checkIn, a -> new AppointmentEvents.AppointmentCheckedIn(
                 a.id(), clinic.value(), a.patientId(), a.practitionerId()));
     }
 
     @Transactional
-    Appointment complete(ClinicId clinic, UUID id) {
-        return transition(clinic, id, Appointment::complete, a -> new AppointmentEvents.AppointmentCompleted(
+    Appointment complete(CurrentUser user, UUID id) {
+        ClinicId clinic = user.clinic();
+        return transition(user, id, Appointment::complete, a -> new AppointmentEvents.AppointmentCompleted(
                 a.id(), clinic.value(), a.patientId(), a.practitionerId()));
     }
 
     @Transactional
-    Appointment markNoShow(ClinicId clinic, UUID id) {
-        return transition(clinic, id, Appointment::markNoShow, a -> new AppointmentEvents.AppointmentMarkedNoShow(
+    Appointment markNoShow(CurrentUser user, UUID id) {
+        ClinicId clinic = user.clinic();
+        return transition(user, id, Appointment::markNoShow, a -> new AppointmentEvents.AppointmentMarkedNoShow(
                 a.id(), clinic.value(), a.patientId(), a.practitionerId()));
     }
 
@@ -156,12 +169,18 @@ class BookingService {
     }
 
     /** Locks the row, applies the aggregate's verb, saves, and publishes the verb's event. */
-    private Appointment transition(ClinicId clinic, UUID id, java.util.function.UnaryOperator<Appointment> verb,
+    private Appointment transition(CurrentUser user, UUID id, java.util.function.UnaryOperator<Appointment> verb,
             java.util.function.Function<Appointment, Object> event) {
-        Appointment current = appointments.lock(clinic, id).orElseThrow(BookingService::notFound);
+        Appointment current = appointments.lock(user.clinic(), id).orElseThrow(BookingService::notFound);
         Appointment saved = appointments.save(verb.apply(current), clock.instant());
+        audited(user, AuditAction.UPDATE, saved);
         events.publishEvent(event.apply(saved));
         return saved;
+    }
+
+    private void audited(CurrentUser user, AuditAction action, Appointment a) {
+        audit.recordWithChange(AuditEvent.by(user, action, AuditOutcome.SUCCESS)
+                .about("Appointment", a.id(), a.patientId()));
     }
 
     private void checkWithinHours(ClinicId clinic, UUID practitionerId, Instant start, Instant end) {

@@ -1,0 +1,92 @@
+package io.healthcarebackend.support;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The audit trail as stored, read as the database superuser (past row-level security). Tests tag
+ * each request with its own W3C trace id and find the request's events by it, so events of other
+ * tests never get in the way.
+ */
+public final class AuditLog {
+
+    public static final String USER_AGENT = "AuditTest/1.0 (+https://tests.invalid)";
+
+    private AuditLog() {
+    }
+
+    /** One request's trace: its id and the headers that carry it (and a known User-Agent). */
+    public record Trace(String id, Map<String, String> headers) {
+        public static Trace next() {
+            byte[] trace = new byte[16];
+            byte[] span = new byte[8];
+            ThreadLocalRandom.current().nextBytes(trace);
+            ThreadLocalRandom.current().nextBytes(span);
+            String id = HexFormat.of().formatHex(trace);
+            return new Trace(id, Map.of("traceparent", "00-" + id + "-" + HexFormat.of().formatHex(span) + "-01",
+                    "User-Agent", USER_AGENT));
+        }
+    }
+
+    /** Every column of the events a request wrote, oldest first; uuids as text. */
+    public static List<Map<String, String>> eventsOf(Trace trace) {
+        return query("select * from audit_events where trace_id = ? order by at, id", trace.id());
+    }
+
+    /** The text of every column of every stored event, for scanning for values that must not be there. */
+    public static List<String> everyValue() {
+        List<String> values = new ArrayList<>();
+        for (Map<String, String> row : query("select * from audit_events", null)) {
+            row.values().stream().filter(v -> v != null).forEach(values::add);
+        }
+        return values;
+    }
+
+    /**
+     * Makes the audit store unwritable for the service (its role loses INSERT) until closed. Tests
+     * run one at a time, so no other test sees the outage.
+     */
+    public static AutoCloseable unwritable() {
+        execute("revoke insert on audit_events from hb_app");
+        return () -> execute("grant insert on audit_events to hb_app");
+    }
+
+    private static void execute(String sql) {
+        try (Connection c = TestDatabase.superuserOnTestDb(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Map<String, String>> query(String sql, String parameter) {
+        try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(sql)) {
+            if (parameter != null) {
+                s.setString(1, parameter);
+            }
+            List<Map<String, String>> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= columns; i++) {
+                        row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
