@@ -223,7 +223,7 @@
     const put = (name, value) => { if (value) q.set(name, value); };
     put('patientId', $('audit-patient').value.trim());
     put('actorId', $('audit-actor').value.trim());
-    put('action', $('audit-action').value.trim());
+    put('action', $('audit-action').value.trim().toUpperCase());
     if ($('audit-from').value) q.set('from', new Date($('audit-from').value).toISOString());
     if ($('audit-to').value) q.set('to', new Date($('audit-to').value).toISOString());
     if ($('audit-emergency').checked) q.set('emergency', 'true');

@@ -102,6 +102,37 @@ class LoggerDashboardTest extends ApiTest {
     }
 
     @Test
+    void theAuditFiltersNarrowTheTrail() {
+        Clinic clinic = newClinic();
+        User admin = clinic.user("CLINIC_ADMIN");
+        String practitioner = clinic.practitioner();
+        String first = clinic.patient();
+        String second = clinic.patient();
+        assertThat(clinic.book(clinic.adminToken, first, practitioner, clinic.at(2, 9, 0)).status()).isEqualTo(201);
+        assertThat(clinic.book(clinic.adminToken, second, practitioner, clinic.at(2, 10, 0)).status()).isEqualTo(201);
+        signIn(admin.email(), PASSWORD);
+        waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && auditRows().size() > 2);
+        List<String> actions = auditRows().stream().map(r -> r.getAttribute("data-action")).distinct().toList();
+        assertThat(actions).as("an unfiltered trail has several actions").contains("CREATE").hasSizeGreaterThan(1);
+        int unfiltered = auditRows().size();
+
+        browser.findElement(By.id("audit-patient")).sendKeys(first);
+        browser.findElement(By.id("audit-action")).sendKeys("CREATE");
+        browser.findElement(By.id("audit-apply")).click();
+        waitFor(Duration.ofSeconds(5), () -> !auditRows().isEmpty() && auditRows().stream()
+                .allMatch(r -> first.equals(r.getAttribute("data-patient-id"))));
+
+        assertThat(auditRows()).hasSizeLessThan(unfiltered)
+                .allSatisfy(r -> assertThat(r.getAttribute("data-action")).isEqualTo("CREATE"));
+        assertThat(text("audit-status")).contains(auditRows().size() + " event(s)");
+
+        browser.findElement(By.id("audit-emergency")).click();
+        browser.findElement(By.id("audit-apply")).click();
+        waitFor(Duration.ofSeconds(5), () -> auditRows().isEmpty());
+        assertThat(text("audit-status")).contains("0 event(s)");
+    }
+
+    @Test
     void aReceptionistSignsInAndIsShownTheAccessDeniedMessage() {
         Clinic clinic = newClinic();
         User receptionist = clinic.user("RECEPTIONIST");
@@ -150,6 +181,10 @@ class LoggerDashboardTest extends ApiTest {
         return browser.findElements(By.cssSelector("#tail tbody tr")).stream().filter(WebElement::isDisplayed).toList();
     }
 
+    private List<WebElement> auditRows() {
+        return browser.findElements(By.cssSelector("#audit tbody tr"));
+    }
+
     private boolean visible(String id) {
         List<WebElement> found = browser.findElements(By.id(id));
         return !found.isEmpty() && found.getFirst().isDisplayed();
@@ -160,7 +195,10 @@ class LoggerDashboardTest extends ApiTest {
     }
 
     private void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, timeout, Duration.ofMillis(50)).until(d -> condition.getAsBoolean());
+        // Lists are re-rendered as data arrives: an element read mid-render is simply read again.
+        new WebDriverWait(browser, timeout, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> condition.getAsBoolean());
     }
 
     private void assertNoContentSecurityPolicyViolation() {
