@@ -38,7 +38,7 @@ class AuditEventsApiTest extends ApiTest {
         api.get("/api/v1/appointments/" + appointment, receptionist.token());
 
         List<JsonNode> events = items(api.get("/api/v1/audit-events?actorId=" + receptionist.id(), clinic.adminToken));
-        assertThat(events).extracting(e -> e.get("action").asString()).containsExactly("READ", "CREATE");
+        assertThat(events).extracting(e -> e.get("action").asString()).containsExactly("READ", "CREATE", "LOGIN");
         JsonNode created = events.get(1);
         assertThat(created.get("resourceType").asString()).isEqualTo("Appointment");
         assertThat(created.get("resourceId").asString()).isEqualTo(appointment);
@@ -166,5 +166,29 @@ class AuditEventsApiTest extends ApiTest {
         assertThat(platform.body().get("valid").asBoolean()).isTrue();
         assertProblem(api.post("/api/v1/audit-events/verify", clinic.adminToken,
                 Map.of("from", "2026-02-01T00:00:00Z", "to", "2026-01-01T00:00:00Z")), 400, "INVALID_RANGE");
+    }
+
+    @Test
+    void aFailedRequestIsAuditedAlthoughItsChangeRolledBack() {
+        Clinic clinic = newClinic();
+        User receptionist = clinic.user("RECEPTIONIST");
+        String practitioner = clinic.practitioner();
+        String patient = clinic.patient();
+        assertThat(clinic.book(clinic.adminToken, patient, practitioner, clinic.nextMonday(10)).status()).isEqualTo(201);
+        assertProblem(clinic.book(receptionist.token(), clinic.patient(), practitioner, clinic.nextMonday(10)), 409,
+                "SLOT_TAKEN");
+        assertProblem(api.post("/api/v1/appointments", receptionist.token(), Map.of("patientId", patient)), 400,
+                "VALIDATION_FAILED");
+        String missing = java.util.UUID.randomUUID().toString();
+        assertProblem(api.get("/api/v1/patients/" + missing, receptionist.token()), 404, "NOT_FOUND");
+
+        List<JsonNode> failures = items(api.get("/api/v1/audit-events?actorId=" + receptionist.id(), clinic.adminToken))
+                .stream().filter(e -> e.get("outcome").asString().equals("FAILURE")).toList();
+        assertThat(failures).extracting(e -> e.get("action").asString() + " " + e.get("resourceType").asString()
+                + " " + e.get("reason").asString()).containsExactly(
+                "READ GET /api/v1/patients/{id} 404 NOT_FOUND",
+                "CREATE POST /api/v1/appointments 400 VALIDATION_FAILED",
+                "CREATE POST /api/v1/appointments 409 SLOT_TAKEN");
+        assertThat(failures.getFirst().get("patientId").asString()).isEqualTo(missing);
     }
 }

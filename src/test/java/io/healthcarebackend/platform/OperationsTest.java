@@ -48,7 +48,7 @@ class OperationsTest extends ApiTest {
         assertThat(api.get("/health", null).status()).isEqualTo(200);
 
         List<String> wanted = List.of("http_server_requests_seconds", "hikaricp_connections", "jvm_memory_used_bytes",
-                "healthcare_appointments_active");
+                "healthcare_appointments_active", "healthcare_audit_events_total");
         HttpResponse<String> metrics = scrape();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(3));
         while (!containsAll(metrics, wanted) && Instant.now().isBefore(deadline)) {
@@ -67,6 +67,7 @@ class OperationsTest extends ApiTest {
         }
         assertThat(text).containsPattern("(?m)^healthcare_appointments_active(\\{[^}]*\\})? [0-9.eE+-]+$");
         assertThat(text).contains("uri=\"/health\"");
+        assertThat(text).containsPattern("(?m)^healthcare_audit_events_total\\{[^}]*result=\"stored\"[^}]*\\} [0-9.eE+-]+$");
     }
 
     @Test

@@ -28,6 +28,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 class AuditRecorder implements AuditTrail {
 
     private static final int MAX_USER_AGENT = 300;
+    /** Set on a request once a module recorded its failure itself, so the generic failure event is not added. */
+    static final String FAILURE_RECORDED = AuditRecorder.class.getName() + ".failureRecorded";
 
     private final AuditRows rows;
     private final AuditWriter writer;
@@ -84,6 +86,15 @@ class AuditRecorder implements AuditTrail {
             throw unavailable();
         }
         recorded.increment(stored.size());
+        HttpServletRequest request = currentRequest();
+        if (request != null && stored.stream().anyMatch(e -> !e.outcome().equals("SUCCESS"))) {
+            request.setAttribute(FAILURE_RECORDED, Boolean.TRUE);
+        }
+    }
+
+    static boolean failureAlreadyRecorded() {
+        HttpServletRequest request = currentRequest();
+        return request != null && request.getAttribute(FAILURE_RECORDED) != null;
     }
 
     private StoredEvent stored(AuditEvent e) {

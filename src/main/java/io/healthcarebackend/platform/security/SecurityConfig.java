@@ -27,18 +27,18 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
  * authenticated except login, refresh, key discovery, probes, metrics, API docs and the
  * (data-free) {@code /logger} page. Roles are checked per endpoint with method security; 401 and
  * 403 are problem+json like every other error, and a 403 is reported for auditing
- * ({@link DeniedRequests}) like one raised in a controller.
+ * ({@link AuditedRequests}) like one raised in a controller.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, DeniedRequests denied)
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, AuditedRequests denied)
             throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             try {
-                denied.report(request);
+                denied.denied(request);
             } catch (ApiException unaudited) {
                 Problems.write(request, response, unaudited.status(), unaudited.code(), unaudited.getMessage());
                 return;

@@ -1,7 +1,7 @@
 package io.healthcarebackend.platform.web;
 
 import io.healthcarebackend.platform.ApiException;
-import io.healthcarebackend.platform.security.DeniedRequests;
+import io.healthcarebackend.platform.security.AuditedRequests;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
@@ -33,18 +33,19 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Turns every exception into problem+json. Client mistakes become 4xx with a stable code and a
  * message that names the field, never the value (values may be PHI). Anything unexpected is a
- * 500 with a generic message; the stack trace goes to the log, never to the client. Every 403 is
- * reported for auditing first; if it cannot be recorded the answer is that 503 instead.
+ * 500 with a generic message; the stack trace goes to the log, never to the client. Every refusal
+ * and failure of a signed-in user's request is reported for auditing first; if it cannot be
+ * recorded the answer is that 503 instead.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-    private final DeniedRequests deniedRequests;
+    private final AuditedRequests audited;
 
-    ProblemHandler(DeniedRequests deniedRequests) {
-        this.deniedRequests = deniedRequests;
+    ProblemHandler(AuditedRequests audited) {
+        this.audited = audited;
     }
 
     @ExceptionHandler(ApiException.class)
@@ -52,22 +53,44 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (e.status() == HttpStatus.FORBIDDEN) {
             return denied(e, request);
         }
-        return respond(e.status(), e.code(), e.getMessage(), request);
+        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            return respond(e.status(), e.code(), e.getMessage(), request);
+        }
+        return failed(e.status(), e.code(), e.getMessage(), request);
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e, HttpServletRequest request) {
-        return respond(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", e.getMessage(), request);
+        return failed(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", e.getMessage(), request);
     }
 
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     ResponseEntity<ProblemDetail> denied(RuntimeException e, HttpServletRequest request) {
         try {
-            deniedRequests.report(request);
+            audited.denied(request);
         } catch (ApiException unaudited) {
             return respond(unaudited.status(), unaudited.code(), unaudited.getMessage(), request);
         }
         return respond(HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role", request);
+    }
+
+    /** A failed request is audited on its own (its transaction rolled back) before it is answered. */
+    private ResponseEntity<ProblemDetail> failed(HttpStatusCode status, String code, String detail,
+            HttpServletRequest request) {
+        try {
+            audited.failed(request, status.value(), code);
+        } catch (ApiException unaudited) {
+            return respond(unaudited.status(), unaudited.code(), unaudited.getMessage(), request);
+        }
+        return respond(status, code, detail, request);
+    }
+
+    private ResponseEntity<ProblemDetail> invalidRequest(List<Map<String, String>> errors, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> unaudited = failed(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "", request);
+        if (unaudited.getStatusCode().value() != 400) {
+            return unaudited;
+        }
+        return ResponseEntity.badRequest().body(invalid(errors, request));
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
@@ -75,13 +98,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         List<Map<String, String>> errors = e.getConstraintViolations().stream()
                 .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
                 .toList();
-        return ResponseEntity.badRequest().body(invalid(errors, request));
+        return invalidRequest(errors, request);
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e, HttpServletRequest request) {
         log.warn("Unmapped integrity violation: {}", e.getClass().getSimpleName());
-        return respond(HttpStatus.CONFLICT, "CONFLICT", "The change conflicts with existing data", request);
+        return failed(HttpStatus.CONFLICT, "CONFLICT", "The change conflicts with existing data", request);
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class,
@@ -95,7 +118,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unhandled error", e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Unexpected error", request);
+        return failed(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Unexpected error", request);
     }
 
     @Override
@@ -104,7 +127,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
                 .toList();
-        return ResponseEntity.badRequest().body(invalid(errors, servletRequest(request)));
+        return cast(invalidRequest(errors, servletRequest(request)));
     }
 
     @Override
@@ -115,18 +138,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         "field", String.valueOf(r.getMethodParameter().getParameterName()),
                         "message", String.valueOf(err.getDefaultMessage()))))
                 .toList();
-        return ResponseEntity.badRequest().body(invalid(errors, servletRequest(request)));
+        return cast(invalidRequest(errors, servletRequest(request)));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
-            return cast(respond(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", tooLarge.getMessage(),
+            return cast(failed(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", tooLarge.getMessage(),
                     servletRequest(request)));
         }
         // The parser's own message can quote the offending input, which may be PHI: never echo it.
-        return cast(respond(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST",
+        return cast(failed(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST",
                 "Body is not valid JSON for this endpoint (syntax, a wrong type or an unknown value)",
                 servletRequest(request)));
     }
@@ -143,13 +166,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             default -> status.is4xxClientError() ? "BAD_REQUEST" : "INTERNAL_ERROR";
         };
         String detail = status.is4xxClientError() ? safeDetail(e, status) : "Unexpected error";
-        ProblemDetail problem = Problems.of(status, code, detail, servletRequest(request));
-        return ResponseEntity.status(status).headers(headers).body(problem);
+        ResponseEntity<ProblemDetail> answer = failed(status, code, detail, servletRequest(request));
+        if (answer.getStatusCode().value() != status.value()) {
+            return cast(answer);
+        }
+        return ResponseEntity.status(status).headers(headers).body(answer.getBody());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-        return respond(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "Parameter '" + e.getName() + "' has a wrong format",
+        return failed(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "Parameter '" + e.getName() + "' has a wrong format",
                 request);
     }
 
