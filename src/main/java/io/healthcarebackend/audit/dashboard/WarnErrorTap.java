@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
  * Copies WARN and ERROR log events onto the live tail: level, logger, message, trace id, clinic and
  * user (from the log context), never a stack trace. The message goes through {@link LogMasking}
  * here too — the JSON log output masks its own copy, this copy leaves the process another way.
- * Attached to the root logger at start-up; re-attached when Logback is reset (another Spring
- * application starting in the same JVM reconfigures logging).
+ * Attached to the root logger at start-up, and re-attached when logging is reconfigured: at once
+ * on a Logback reset, and by a once-a-second check after a full stop of the logger context (which
+ * drops every listener) — both happen when another Spring application starts in the same JVM.
  */
 @Component
 class WarnErrorTap implements SmartLifecycle {
@@ -30,6 +31,7 @@ class WarnErrorTap implements SmartLifecycle {
     private final Appender appender = new Appender();
     private final ResetListener listener = new ResetListener();
     private volatile boolean running;
+    private Thread watch;
 
     WarnErrorTap(LiveFeed feed) {
         this.feed = feed;
@@ -37,18 +39,38 @@ class WarnErrorTap implements SmartLifecycle {
 
     @Override
     public void start() {
+        running = true;
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             appender.setContext(context);
             appender.setName("logger-dashboard-" + feed.instance());
             context.addListener(listener);
             attach(context);
+            watch = Thread.ofVirtual().name("logger-tap-watch").start(() -> keepAttached(context));
         }
-        running = true;
+    }
+
+    private void keepAttached(LoggerContext context) {
+        while (running) {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (running && !context.getCopyOfListenerList().contains(listener)) {
+                context.addListener(listener);
+            }
+            if (running) {
+                attach(context);
+            }
+        }
     }
 
     @Override
     public void stop() {
         running = false;
+        if (watch != null) {
+            watch.interrupt();
+        }
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.removeListener(listener);
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
@@ -61,10 +83,10 @@ class WarnErrorTap implements SmartLifecycle {
         return running;
     }
 
-    private void attach(LoggerContext context) {
-        appender.start();
+    private synchronized void attach(LoggerContext context) {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root.getAppender(appender.getName()) == null) {
+        if (!appender.isStarted() || !root.isAttached(appender)) {
+            appender.start();
             root.addAppender(appender);
         }
     }

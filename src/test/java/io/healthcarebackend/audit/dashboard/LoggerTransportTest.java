@@ -57,4 +57,30 @@ class LoggerTransportTest extends ApiTest {
             second.close();
         }
     }
+
+    /**
+     * Another application starting in the JVM after one has stopped re-initialises Logback, which
+     * drops every appender and listener; the tap must find its way back onto the root logger.
+     */
+    @Test
+    void warningsStillReachTheTailAfterLoggingIsReconfigured() {
+        Clinic clinic = newClinic();
+        String instance = api.get("/logger/api/me", clinic.adminToken).text("instance");
+        new SpringApplicationBuilder(HealthcareBackendApplication.class).properties("server.port=0").run().close();
+        new SpringApplicationBuilder(HealthcareBackendApplication.class).properties("server.port=0").run().close();
+
+        try (SseClient tail = SseClient.open(port, clinic.adminToken)) {
+            String trace = java.util.UUID.randomUUID().toString().replace("-", "");
+            org.slf4j.MDC.put("trace.id", trace);
+            org.slf4j.MDC.put("clinic.id", clinic.id);
+            try {
+                org.slf4j.LoggerFactory.getLogger("io.healthcarebackend.scheduling.Reconfigured").warn("after reset");
+            } finally {
+                org.slf4j.MDC.remove("trace.id");
+                org.slf4j.MDC.remove("clinic.id");
+            }
+            assertThat(tail.await(SseClient.trace(trace).and(f -> instance.equals(f.text("instance"))),
+                    Duration.ofSeconds(3))).as("the warning on this instance's tail").isNotNull();
+        }
+    }
 }
