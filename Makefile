@@ -60,6 +60,14 @@ bench: jdk ## Start the service, run the Gatling load test, write results to tar
 jwt-key: jdk build ## Print a new access-token signing key (JWK) for JWT_SIGNING_KEY
 	@java -jar $(JAR) generate-jwt-key
 
+.PHONY: phi-master-key
+phi-master-key: jdk build ## Print a new PHI master keyset (base64 Tink JSON) for PHI_MASTER_KEYSET
+	@java -jar $(JAR) generate-phi-master-key
+
+.PHONY: rotate-keys
+rotate-keys: jdk db-init build ## Rotate the PHI clinic keys and re-wrap every patient key (resumes an interrupted run)
+	java $(JAVA_OPTS) -jar $(JAR) rotate-keys
+
 .PHONY: clean
 clean: ## Remove build output
 	$(MVN) clean
