@@ -65,7 +65,8 @@ class KeyRotationTest extends ApiTest {
 
         assertThat(partial.finished()).isFalse();
         assertThat(partial.done()).isEqualTo(2);
-        assertThat(first.toString(StandardCharsets.UTF_8)).contains("[#").contains("2/" + partial.total() + " patients");
+        assertThat(first.toString(StandardCharsets.UTF_8)).contains("] 1/" + partial.total() + " patients")
+                .contains("] 2/" + partial.total() + " patients");
         assertThat(rest.finished()).isTrue();
         assertThat(rest.run()).isEqualTo(partial.run());
         assertThat(rest.done()).isGreaterThanOrEqualTo(before.size());
