@@ -43,6 +43,8 @@ public final class KeyRotation {
         Run run = store.tx.execute(status -> openRun());
         out.println(run.done() == 0 ? "rotate-keys: run " + run.id() + " started"
                 : "rotate-keys: resuming run " + run.id() + " after " + run.done() + " patients");
+        out.print(bar(run.done(), run.total()));
+        out.flush();
         int batches = 0;
         while (true) {
             if (maxBatches > 0 && batches == maxBatches) {
