@@ -94,6 +94,7 @@ public final class PhiKeys {
     public void destroyPatientKey(ClinicId clinic, UUID patient) {
         patientKeys.invalidate(new PatientKey(clinic, patient));
         store.deletePatientKey(clinic, patient);
+        // Again: a read running meanwhile may have cached the key between the first invalidation and the delete.
         patientKeys.invalidate(new PatientKey(clinic, patient));
     }
 
