@@ -63,10 +63,11 @@ class PatientController {
     }
 
     record PatientView(UUID id, String givenName, String familyName, LocalDate birthDate, Sex sex, String email,
-            String phone, Address address, String mrn, int version, Instant createdAt, Instant updatedAt) {
+            String phone, Address address, String mrn, int version, Instant createdAt, Instant updatedAt,
+            boolean restricted) {
         static PatientView of(Patient p) {
             return new PatientView(p.id(), p.givenName(), p.familyName(), p.birthDate(), p.sex(), p.email(),
-                    p.phone(), p.address(), p.mrn(), p.version(), p.createdAt(), p.updatedAt());
+                    p.phone(), p.address(), p.mrn(), p.version(), p.createdAt(), p.updatedAt(), p.restricted());
         }
     }
 

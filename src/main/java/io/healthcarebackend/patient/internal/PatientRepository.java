@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 class PatientRepository {
 
     private static final String COLUMNS = "id, clinic_id, given_name, family_name, birth_date, sex, email, phone, "
-            + "address, mrn, version, created_at, updated_at, erased_at";
+            + "address, mrn, version, created_at, updated_at, erased_at, restricted";
 
     private final JdbcClient jdbc;
     private final BlindIndex index;
@@ -62,6 +62,13 @@ class PatientRepository {
                 + "birth_date_index = null, mrn_index = null, erased_at = now(), version = version + 1, "
                 + "updated_at = now() where clinic_id = :clinic and id = :id and erased_at is null")
                 .param("clinic", clinic.value()).param("id", id)
+                .update() == 1;
+    }
+
+    boolean restrict(ClinicId clinic, UUID id, boolean restricted) {
+        return jdbc.sql("update patients set restricted = :restricted, version = version + 1, updated_at = now() "
+                + "where clinic_id = :clinic and id = :id and erased_at is null")
+                .param("clinic", clinic.value()).param("id", id).param("restricted", restricted)
                 .update() == 1;
     }
 
@@ -124,6 +131,7 @@ class PatientRepository {
                         rs.getBytes("birth_date"), rs.getBytes("sex"), rs.getBytes("email"), rs.getBytes("phone"),
                         rs.getBytes("address"), rs.getBytes("mrn")),
                 rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), rs.getTimestamp("erased_at") != null);
+                rs.getTimestamp("updated_at").toInstant(), rs.getTimestamp("erased_at") != null,
+                rs.getBoolean("restricted"));
     }
 }

@@ -45,11 +45,13 @@ class PatientService {
     private final PhiCodec codec;
     private final PhiKeys keys;
     private final AuditTrail audit;
+    private final RestrictedRecords restricted;
     private final TransactionTemplate read;
     private final Clock clock;
 
     PatientService(PatientRepository patients, BlindIndex index, PhiCodec codec, PhiKeys keys, AuditTrail audit,
-            PlatformTransactionManager transactions, Clock clock) {
+            RestrictedRecords restricted, PlatformTransactionManager transactions, Clock clock) {
+        this.restricted = restricted;
         this.patients = patients;
         this.index = index;
         this.codec = codec;
@@ -71,7 +73,7 @@ class PatientService {
         checkBirthDate(f.birthDate());
         Patient patient = new Patient(Ids.newId(), clinic, f.givenName().strip(), f.familyName().strip(),
                 f.birthDate(), f.sex(), blankToNull(f.email()), blankToNull(f.phone()), f.address(),
-                blankToNull(f.mrn()), 0, clock.instant(), clock.instant());
+                blankToNull(f.mrn()), 0, clock.instant(), clock.instant(), false);
         Aead key = keys.createPatientKey(clinic, patient.id());
         try {
             patients.insert(patient, codec.seal(patient, key));
@@ -89,7 +91,9 @@ class PatientService {
         ClinicId clinic = user.clinic();
         StoredPatient row = read.execute(status -> patients.find(clinic, id))
                 .orElseThrow(() -> new ApiException.NotFound("Patient"));
-        Patient patient = open(row, key(row));
+        Aead key = key(row);
+        restricted.requireAccess(user, row);
+        Patient patient = open(row, key);
         audit.recordDurably(AuditEvent.by(user, AuditAction.READ, AuditOutcome.SUCCESS).patient(id));
         return patient;
     }
@@ -99,6 +103,7 @@ class PatientService {
         ClinicId clinic = user.clinic();
         StoredPatient row = patients.find(clinic, id).orElseThrow(() -> new ApiException.NotFound("Patient"));
         Aead key = key(row);
+        restricted.requireAccess(user, row);
         Patient current = open(row, key);
         LocalDate birthDate = f.birthDate() == null ? current.birthDate() : f.birthDate();
         checkBirthDate(birthDate);
@@ -111,7 +116,7 @@ class PatientService {
                 f.phone() == null ? current.phone() : blankToNull(f.phone()),
                 f.address() == null ? current.address() : f.address(),
                 f.mrn() == null ? current.mrn() : blankToNull(f.mrn()),
-                current.version() + 1, current.createdAt(), clock.instant());
+                current.version() + 1, current.createdAt(), clock.instant(), current.restricted());
         try {
             if (!patients.update(next, codec.seal(next, key), current.version())) {
                 throw new ApiException.Conflict("CONCURRENT_UPDATE", "The patient was changed meanwhile; retry");
@@ -153,16 +158,20 @@ class PatientService {
         List<StoredPatient> shown = rows.subList(0, Math.min(limit, rows.size()));
         Map<UUID, Aead> found = keys.patientKeys(clinic, shown.stream().map(StoredPatient::id).toList());
         List<Patient> items = new ArrayList<>();
+        List<AuditEvent> opened = new ArrayList<>();
         for (StoredPatient row : shown) {
             Aead key = found.get(row.id());
-            if (key != null) { // no key: erased a moment ago, the row is a tombstone by now
-                items.add(open(row, key));
+            if (key == null) { // no key: erased a moment ago, the row is a tombstone by now
+                continue;
             }
+            if (!restricted.mayOpen(user, row)) {
+                items.add(Patient.redacted(row)); // shows that it exists, so break-glass can be asked for
+                continue;
+            }
+            items.add(open(row, key));
+            opened.add(AuditEvent.by(user, AuditAction.READ, AuditOutcome.SUCCESS).patient(row.id()));
         }
-        if (!items.isEmpty()) {
-            audit.recordDurably(items.stream()
-                    .map(p -> AuditEvent.by(user, AuditAction.READ, AuditOutcome.SUCCESS).patient(p.id())).toList());
-        }
+        audit.recordDurably(opened);
         String next = rows.size() > limit && !shown.isEmpty() ? Cursor.ofId(shown.getLast().id()) : null;
         return new Page<>(items, next);
     }

@@ -42,7 +42,7 @@ class PhiCodec {
                 b.open("familyName", s.familyName()), LocalDate.parse(b.open("birthDate", s.birthDate())),
                 sex == null ? null : Sex.valueOf(sex), b.open("email", s.email()), b.open("phone", s.phone()),
                 address == null ? null : json.readValue(address, Address.class), b.open("mrn", s.mrn()),
-                row.version(), row.createdAt(), row.updatedAt());
+                row.version(), row.createdAt(), row.updatedAt(), row.restricted());
     }
 
     private record Binder(Aead key, ClinicId clinic, UUID patient) {

@@ -9,7 +9,7 @@ import java.util.UUID;
  * the optional field is empty, or when the record was erased).
  */
 record StoredPatient(UUID id, ClinicId clinicId, Sealed fields, int version, Instant createdAt, Instant updatedAt,
-        boolean erased) {
+        boolean erased, boolean restricted) {
 
     /** The encrypted PHI fields, one ciphertext per column. */
     record Sealed(byte[] givenName, byte[] familyName, byte[] birthDate, byte[] sex, byte[] email, byte[] phone,
