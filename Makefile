@@ -67,6 +67,13 @@ audit-key: jdk build ## Print a new audit checkpoint signing key pair for AUDIT_
 .PHONY: audit-verify
 audit-verify: jdk build ## Verify every clinic's audit chain against its signed checkpoints (exit 1 if any is broken)
 	@java $(JAVA_OPTS) -jar $(JAR) audit-verify
+.PHONY: phi-master-key
+phi-master-key: jdk build ## Print a new PHI master keyset (base64 Tink JSON) for PHI_MASTER_KEYSET
+	@java -jar $(JAR) generate-phi-master-key
+
+.PHONY: rotate-keys
+rotate-keys: jdk db-init build ## Rotate the PHI clinic keys and re-wrap every patient key (resumes an interrupted run)
+	java $(JAVA_OPTS) -jar $(JAR) rotate-keys
 
 .PHONY: clean
 clean: ## Remove build output

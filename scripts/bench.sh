@@ -57,7 +57,8 @@ if health; then
   exit 1
 fi
 psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
-  -d postgres -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  -d postgres -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+  -c "DROP DATABASE IF EXISTS ${db}_keys WITH (FORCE)"
 scripts/db-init.sh "$db" >/dev/null
 
 service_pid=""

@@ -22,8 +22,8 @@ if ! command -v psql >/dev/null 2>&1; then
   echo "db-init: psql not found. Install the PostgreSQL client (Debian: apt-get install postgresql-client)." >&2
   exit 1
 fi
-if ! [[ "$db" =~ ^[a-z_][a-z0-9_]{0,62}$ ]]; then
-  echo "db-init: database name must match [a-z_][a-z0-9_]* (got '$db')" >&2
+if ! [[ "$db" =~ ^[a-z_][a-z0-9_]{0,57}$ ]]; then
+  echo "db-init: database name must match [a-z_][a-z0-9_]* (at most 58 characters: '_keys' is appended for the key store) (got '$db')" >&2
   exit 1
 fi
 
@@ -46,14 +46,25 @@ SELECT format('CREATE ROLE %I NOLOGIN BYPASSRLS', :'definer')
 SELECT format('GRANT %I TO %I', :'definer', :'owner') \gexec
 SQL
 
-if ! psql_admin -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
-  psql_admin -d postgres -c "CREATE DATABASE \"$db\" OWNER \"$owner\""
-  echo "db-init: created database $db"
-fi
+# The data database and, beside it, the key store "<db>_keys" (wrapped PHI keys only). They are
+# separate so that backups of the data never contain patient keys: erasing a patient deletes its
+# key, and every backup of the data becomes unreadable for that patient.
+for target in "$db" "${db}_keys"; do
+  if ! psql_admin -d postgres -tAc "select 1 from pg_database where datname = '$target'" | grep -q 1; then
+    psql_admin -d postgres -c "CREATE DATABASE \"$target\" OWNER \"$owner\""
+    echo "db-init: created database $target"
+  fi
+done
 
 psql_admin -d "$db" -v owner="$owner" -v app="$app" -v definer="$definer" <<'SQL'
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 SELECT format('GRANT USAGE ON SCHEMA public TO %I', :'app') \gexec
 SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'definer') \gexec
+SQL
+
+psql_admin -d "${db}_keys" -v owner="$owner" -v app="$app" <<'SQL'
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'owner') \gexec
+SELECT format('GRANT USAGE ON SCHEMA public TO %I', :'app') \gexec
 SQL

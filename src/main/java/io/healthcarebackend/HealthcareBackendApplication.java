@@ -29,6 +29,15 @@ public class HealthcareBackendApplication {
             System.out.println(io.healthcarebackend.audit.AuditKeyGenerator.generate());
             return;
         }
+        if (args.length == 1 && args[0].equals("generate-phi-master-key")) {
+            System.out.println(java.util.Base64.getEncoder().encodeToString(
+                    io.healthcarebackend.platform.crypto.Keysets.generateJson().getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)));
+            return;
+        }
+        if (args.length >= 1 && args[0].equals("rotate-keys")) {
+            System.exit(io.healthcarebackend.platform.crypto.RotateKeysCommand.run(args));
+        }
         SpringApplication app = new SpringApplication(HealthcareBackendApplication.class);
         app.addListeners(new io.healthcarebackend.platform.config.ProductionSafetyCheck());
         if (args.length > 0 && !args[0].startsWith("-")) {

@@ -22,6 +22,9 @@ class ProductionSafetyCheckTest {
                 .withProperty("app.jwt.signing-key", "{\"kty\":\"EC\"}")
                 .withProperty("app.audit.signing-key", "cHJpdmF0ZQ:cHVibGlj")
                 .withProperty("app.phi.index-key", "cHJvZHVjdGlvbi1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXMtbG9uZw")
+                .withProperty("app.phi.master-keyset", "eyJwcmltYXJ5S2V5SWQiOjF9")
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db/healthcare")
+                .withProperty("app.phi.keystore.url", "jdbc:postgresql://keys/healthcare_keys")
                 .withProperty("spring.datasource.password", "s3cret-app-password")
                 .withProperty("spring.flyway.password", "s3cret-owner-password");
     }
@@ -30,7 +33,7 @@ class ProductionSafetyCheckTest {
     void productionWithoutSecretsNamesEveryMissingOne() {
         assertThat(ProductionSafetyCheck.problems(production())).containsExactlyInAnyOrder(
                 "JWT_SIGNING_KEY is missing", "AUDIT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing",
-                "DATABASE_PASSWORD is missing", "DATABASE_MIGRATION_PASSWORD is missing");
+                "PHI_MASTER_KEYSET is missing", "DATABASE_PASSWORD is missing", "DATABASE_MIGRATION_PASSWORD is missing");
     }
 
     @Test
@@ -45,6 +48,16 @@ class ProductionSafetyCheckTest {
                 "app.audit.generate-if-missing is on: the audit key must come from AUDIT_SIGNING_KEY",
                 "DATABASE_PASSWORD is a development default",
                 "BOOTSTRAP_ADMIN_PASSWORD is a default or shorter than 12 characters");
+    }
+
+    @Test
+    void productionRefusesAGeneratedMasterKeyAndKeysBesideTheData() {
+        MockEnvironment env = safeProduction()
+                .withProperty("app.phi.generate-master-keyset-if-missing", "true")
+                .withProperty("app.phi.keystore.url", "jdbc:postgresql://db/healthcare");
+        assertThat(ProductionSafetyCheck.problems(env)).containsExactlyInAnyOrder(
+                "app.phi.generate-master-keyset-if-missing is on: the PHI master key must come from PHI_MASTER_KEYSET",
+                "PHI_KEYSTORE_URL names the data database: patient keys must live in a database of their own");
     }
 
     @Test

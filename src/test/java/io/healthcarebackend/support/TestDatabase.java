@@ -19,6 +19,8 @@ public final class TestDatabase implements LauncherSessionListener {
 
     public static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     public static final String NAME = "hb_test_" + RUN;
+    /** The key store beside it (scripts/db-init.sh creates both). */
+    public static final String KEYS_NAME = NAME + "_keys";
     public static final String REDIS_PREFIX = "hbtest:" + RUN + ":";
     public static final String HOST = System.getenv().getOrDefault("DATABASE_HOST", "127.0.0.1");
     public static final String PORT = System.getenv().getOrDefault("DATABASE_PORT", "5432");
@@ -35,6 +37,7 @@ public final class TestDatabase implements LauncherSessionListener {
         created = true;
         System.setProperty("spring.profiles.active", "test");
         System.setProperty("spring.datasource.url", jdbcUrl());
+        System.setProperty("app.phi.keystore.url", keysJdbcUrl());
         System.setProperty("app.redis.url", REDIS_URL);
         System.setProperty("app.redis.key-prefix", REDIS_PREFIX);
         try {
@@ -46,6 +49,10 @@ public final class TestDatabase implements LauncherSessionListener {
             audit.toFile().deleteOnExit();
             System.setProperty("app.audit.dev-key-file", audit.resolve("signing-key").toString());
             System.setProperty("app.audit.checkpoint-dir", audit.resolve("checkpoints").toString());
+            Path master = Files.createTempFile("hb-test-phi-master", ".json");
+            Files.delete(master);
+            master.toFile().deleteOnExit();
+            System.setProperty("app.phi.dev-master-keyset-file", master.toString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -57,8 +64,10 @@ public final class TestDatabase implements LauncherSessionListener {
             return;
         }
         try (Connection c = admin(); var s = c.createStatement()) {
-            s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + NAME + "'");
-            s.execute("drop database if exists " + NAME);
+            for (String db : new String[] {NAME, KEYS_NAME}) {
+                s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
+                s.execute("drop database if exists " + db);
+            }
         } catch (SQLException e) {
             System.err.println("Could not drop test database " + NAME + ": " + e.getMessage());
         }
@@ -75,6 +84,14 @@ public final class TestDatabase implements LauncherSessionListener {
 
     public static String jdbcUrl() {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + NAME;
+    }
+
+    public static String keysJdbcUrl() {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + KEYS_NAME;
+    }
+
+    public static Connection superuserOnKeysDb() throws SQLException {
+        return DriverManager.getConnection(keysJdbcUrl(), "postgres", "");
     }
 
     /** A connection as the database superuser, for tests that play the attacker or the operator. */

@@ -19,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -62,29 +63,30 @@ class PatientController {
     }
 
     record PatientView(UUID id, String givenName, String familyName, LocalDate birthDate, Sex sex, String email,
-            String phone, Address address, String mrn, int version, Instant createdAt, Instant updatedAt) {
+            String phone, Address address, String mrn, int version, Instant createdAt, Instant updatedAt,
+            boolean restricted) {
         static PatientView of(Patient p) {
             return new PatientView(p.id(), p.givenName(), p.familyName(), p.birthDate(), p.sex(), p.email(),
-                    p.phone(), p.address(), p.mrn(), p.version(), p.createdAt(), p.updatedAt());
+                    p.phone(), p.address(), p.mrn(), p.version(), p.createdAt(), p.updatedAt(), p.restricted());
         }
     }
 
     @PostMapping
     ResponseEntity<PatientView> create(@AuthenticationPrincipal CurrentUser user,
             @Valid @RequestBody CreatePatient body) {
-        Patient patient = patients.create(user.clinic(), body.fields());
+        Patient patient = patients.create(user, body.fields());
         return ResponseEntity.created(URI.create("/api/v1/patients/" + patient.id())).body(PatientView.of(patient));
     }
 
     @GetMapping("/{id}")
     PatientView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return PatientView.of(patients.get(user.clinic(), id));
+        return PatientView.of(patients.get(user, id));
     }
 
     @PatchMapping("/{id}")
     PatientView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody UpdatePatient body) {
-        return PatientView.of(patients.update(user.clinic(), id, body.fields()));
+        return PatientView.of(patients.update(user, id, body.fields()));
     }
 
     @GetMapping
@@ -93,8 +95,18 @@ class PatientController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate,
             @RequestParam(required = false) @Size(max = 64) String mrn,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        int size = Cursor.limit(limit);
-        return Page.of(patients.search(user.clinic(), name, birthDate, mrn, Cursor.id(cursor), size + 1), size,
-                PatientView::of, v -> Cursor.ofId(v.id()));
+        Page<Patient> page = patients.search(user, name, birthDate, mrn, Cursor.id(cursor), Cursor.limit(limit));
+        return new Page<>(page.items().stream().map(PatientView::of).toList(), page.next());
+    }
+
+    /**
+     * Erasure (GDPR Art. 17): the patient's data key is destroyed, so every copy of the record,
+     * backups included, becomes unreadable. Afterwards reads and updates answer 410 PATIENT_ERASED.
+     */
+    @DeleteMapping("/{id}")
+    @PreAuthorize("hasRole('CLINIC_ADMIN')")
+    ResponseEntity<Void> erase(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        patients.erase(user, id);
+        return ResponseEntity.noContent().build();
     }
 }

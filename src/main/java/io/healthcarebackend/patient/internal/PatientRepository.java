@@ -4,55 +4,75 @@ import io.healthcarebackend.platform.ClinicId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The only code that reads or writes patient PHI columns. Searches filter on blind-index tokens
- * only; every statement names the clinic besides row-level security.
+ * The only code that reads or writes patient PHI columns, which hold ciphertext only (see
+ * {@link PhiCodec}). Searches filter on blind-index tokens only; every statement names the clinic
+ * besides row-level security.
  */
 @Repository
 class PatientRepository {
 
     private static final String COLUMNS = "id, clinic_id, given_name, family_name, birth_date, sex, email, phone, "
-            + "address, mrn, version, created_at, updated_at";
+            + "address, mrn, version, created_at, updated_at, erased_at, restricted";
 
     private final JdbcClient jdbc;
-    private final JsonMapper json;
     private final BlindIndex index;
 
-    PatientRepository(JdbcClient jdbc, JsonMapper json, BlindIndex index) {
+    PatientRepository(JdbcClient jdbc, BlindIndex index) {
         this.jdbc = jdbc;
-        this.json = json;
         this.index = index;
     }
 
-    void insert(Patient p) {
-        jdbc.sql("insert into patients (" + COLUMNS + ", name_index, birth_date_index, mrn_index) values "
+    void insert(Patient p, StoredPatient.Sealed sealed) {
+        jdbc.sql("insert into patients (id, clinic_id, given_name, family_name, birth_date, sex, email, phone, "
+                + "address, mrn, version, created_at, updated_at, name_index, birth_date_index, mrn_index) values "
                 + "(:id, :clinic, :given, :family, :birth, :sex, :email, :phone, :address, :mrn, 0, :created, "
                 + ":created, :nameIndex, :birthIndex, :mrnIndex)")
-                .params(params(p))
+                .params(params(p, sealed))
                 .param("created", Timestamp.from(p.createdAt()))
                 .update();
     }
 
-    boolean update(Patient p, int expectedVersion) {
+    boolean update(Patient p, StoredPatient.Sealed sealed, int expectedVersion) {
         return jdbc.sql("update patients set given_name = :given, family_name = :family, birth_date = :birth, "
                 + "sex = :sex, email = :email, phone = :phone, address = :address, mrn = :mrn, "
                 + "name_index = :nameIndex, birth_date_index = :birthIndex, mrn_index = :mrnIndex, "
                 + "version = version + 1, updated_at = now() "
-                + "where clinic_id = :clinic and id = :id and version = :expected")
-                .params(params(p))
+                + "where clinic_id = :clinic and id = :id and version = :expected and erased_at is null")
+                .params(params(p, sealed))
                 .param("expected", expectedVersion)
                 .update() == 1;
     }
 
-    Optional<Patient> find(ClinicId clinic, UUID id) {
+    /**
+     * Erasure: the ciphertext and the blind-index tokens (keyed hashes of PHI) go; the row stays as
+     * a tombstone so appointments and the audit trail keep their reference. False if already erased.
+     */
+    boolean erase(ClinicId clinic, UUID id) {
+        return jdbc.sql("update patients set given_name = null, family_name = null, birth_date = null, sex = null, "
+                + "email = null, phone = null, address = null, mrn = null, name_index = '{}', "
+                + "birth_date_index = null, mrn_index = null, erased_at = now(), version = version + 1, "
+                + "updated_at = now() where clinic_id = :clinic and id = :id and erased_at is null")
+                .param("clinic", clinic.value()).param("id", id)
+                .update() == 1;
+    }
+
+    boolean restrict(ClinicId clinic, UUID id, boolean restricted) {
+        return jdbc.sql("update patients set restricted = :restricted, version = version + 1, updated_at = now() "
+                + "where clinic_id = :clinic and id = :id and erased_at is null")
+                .param("clinic", clinic.value()).param("id", id).param("restricted", restricted)
+                .update() == 1;
+    }
+
+    Optional<StoredPatient> find(ClinicId clinic, UUID id) {
         return jdbc.sql("select " + COLUMNS + " from patients where clinic_id = :clinic and id = :id")
                 .param("clinic", clinic.value()).param("id", id)
                 .query(this::map).optional();
@@ -61,9 +81,10 @@ class PatientRepository {
     record Search(List<String> nameTokens, String birthDateToken, String mrnToken, UUID after, int limit) {
     }
 
-    List<Patient> search(ClinicId clinic, Search search) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from patients where clinic_id = :clinic");
-        java.util.Map<String, Object> params = new java.util.HashMap<>();
+    List<StoredPatient> search(ClinicId clinic, Search search) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS
+                + " from patients where clinic_id = :clinic and erased_at is null");
+        Map<String, Object> params = new HashMap<>();
         params.put("clinic", clinic.value());
         if (!search.nameTokens().isEmpty()) {
             sql.append(" and name_index @> cast(:names as text[])");
@@ -86,32 +107,31 @@ class PatientRepository {
         return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 
-    private java.util.Map<String, Object> params(Patient p) {
-        java.util.Map<String, Object> params = new java.util.HashMap<>();
+    private Map<String, Object> params(Patient p, StoredPatient.Sealed s) {
+        Map<String, Object> params = new HashMap<>();
         params.put("id", p.id());
         params.put("clinic", p.clinicId().value());
-        params.put("given", p.givenName());
-        params.put("family", p.familyName());
-        params.put("birth", p.birthDate());
-        params.put("sex", p.sex() == null ? null : p.sex().name());
-        params.put("email", p.email());
-        params.put("phone", p.phone());
-        params.put("address", p.address() == null ? null : json.writeValueAsString(p.address()));
-        params.put("mrn", p.mrn());
+        params.put("given", s.givenName());
+        params.put("family", s.familyName());
+        params.put("birth", s.birthDate());
+        params.put("sex", s.sex());
+        params.put("email", s.email());
+        params.put("phone", s.phone());
+        params.put("address", s.address());
+        params.put("mrn", s.mrn());
         params.put("nameIndex", index.nameTokens(p.clinicId(), p.givenName(), p.familyName()).toArray(String[]::new));
         params.put("birthIndex", index.token(p.clinicId(), "birthDate", p.birthDate().toString()));
         params.put("mrnIndex", p.mrn() == null ? null : index.token(p.clinicId(), "mrn", p.mrn()));
         return params;
     }
 
-    private Patient map(ResultSet rs, int row) throws SQLException {
-        String sex = rs.getString("sex");
-        String address = rs.getString("address");
-        return new Patient(rs.getObject("id", UUID.class), new ClinicId(rs.getObject("clinic_id", UUID.class)),
-                rs.getString("given_name"), rs.getString("family_name"), rs.getObject("birth_date", LocalDate.class),
-                sex == null ? null : Sex.valueOf(sex), rs.getString("email"), rs.getString("phone"),
-                address == null ? null : json.readValue(address, Address.class), rs.getString("mrn"),
+    private StoredPatient map(ResultSet rs, int row) throws SQLException {
+        return new StoredPatient(rs.getObject("id", UUID.class), new ClinicId(rs.getObject("clinic_id", UUID.class)),
+                new StoredPatient.Sealed(rs.getBytes("given_name"), rs.getBytes("family_name"),
+                        rs.getBytes("birth_date"), rs.getBytes("sex"), rs.getBytes("email"), rs.getBytes("phone"),
+                        rs.getBytes("address"), rs.getBytes("mrn")),
                 rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), rs.getTimestamp("erased_at") != null,
+                rs.getBoolean("restricted"));
     }
 }

@@ -49,6 +49,16 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
         }
         requireSecret(env, problems, "app.jwt.signing-key", "JWT_SIGNING_KEY");
         requireSecret(env, problems, "app.audit.signing-key", "AUDIT_SIGNING_KEY");
+        if (env.getProperty("app.phi.generate-master-keyset-if-missing", Boolean.class, false)) {
+            problems.add("app.phi.generate-master-keyset-if-missing is on: the PHI master key must come from "
+                    + "PHI_MASTER_KEYSET");
+        }
+        requireSecret(env, problems, "app.phi.master-keyset", "PHI_MASTER_KEYSET");
+        String keyStore = env.getProperty("app.phi.keystore.url", "");
+        if (!keyStore.isBlank() && keyStore.equals(env.getProperty("spring.datasource.url", ""))) {
+            // Keys beside the ciphertext would put both into every backup: erasure could not work.
+            problems.add("PHI_KEYSTORE_URL names the data database: patient keys must live in a database of their own");
+        }
         requireSecret(env, problems, "app.phi.index-key", "PHI_INDEX_KEY");
         requireSecret(env, problems, "spring.datasource.password", "DATABASE_PASSWORD");
         requireSecret(env, problems, "spring.flyway.password", "DATABASE_MIGRATION_PASSWORD");

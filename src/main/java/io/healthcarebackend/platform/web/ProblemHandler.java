@@ -71,6 +71,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         } catch (ApiException unaudited) {
             return respond(unaudited.status(), unaudited.code(), unaudited.getMessage(), request);
         }
+        if (e instanceof ApiException refusal) {
+            return respond(HttpStatus.FORBIDDEN, refusal.code(), refusal.getMessage(), request);
+        }
         return respond(HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role", request);
     }
 

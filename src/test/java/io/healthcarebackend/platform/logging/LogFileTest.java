@@ -36,6 +36,8 @@ class LogFileTest {
                 "-cp", System.getProperty("java.class.path"), "io.healthcarebackend.HealthcareBackendApplication",
                 "--server.port=" + port, "--spring.profiles.active=test",
                 "--spring.datasource.url=" + TestDatabase.jdbcUrl(), "--app.redis.url=",
+                "--app.phi.keystore.url=" + TestDatabase.keysJdbcUrl(),
+                "--app.phi.dev-master-keyset-file=" + System.getProperty("app.phi.dev-master-keyset-file"),
                 "--app.jwt.dev-key-file=" + dir.resolve("key.json"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile());
         builder.environment().put("LOG_FILE", file.toString());

@@ -1,0 +1,151 @@
+package io.healthcarebackend.patient;
+
+import static io.healthcarebackend.support.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.healthcarebackend.support.Api;
+import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Restricted records, break-glass access and the per-patient access report. */
+class EmergencyAccessTest extends ApiTest {
+
+    private static List<JsonNode> items(Api.Response response) {
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        List<JsonNode> items = new ArrayList<>();
+        response.body().get("items").forEach(items::add);
+        return items;
+    }
+
+    private String restrictedPatient(Clinic clinic) {
+        String patient = clinic.patient("Vera", "Important", "1970-05-05");
+        Api.Response restricted = api.put("/api/v1/patients/" + patient + "/restriction", clinic.adminToken,
+                Map.of("restricted", true));
+        assertThat(restricted.status()).as("%s", restricted).isEqualTo(200);
+        return patient;
+    }
+
+    @Test
+    void aRestrictedRecordIsRefusedWithoutAGrantAndSearchShowsOnlyThatItExists() {
+        Clinic clinic = newClinic();
+        User receptionist = clinic.user("RECEPTIONIST");
+        String patient = restrictedPatient(clinic);
+
+        assertProblem(api.get("/api/v1/patients/" + patient, receptionist.token()), 403, "EMERGENCY_ACCESS_REQUIRED");
+        assertProblem(api.patch("/api/v1/patients/" + patient, receptionist.token(), Map.of("givenName", "X")), 403,
+                "EMERGENCY_ACCESS_REQUIRED");
+        List<JsonNode> found = items(api.get("/api/v1/patients?name=Important", receptionist.token()));
+        assertThat(found).hasSize(1);
+        assertThat(found.getFirst().get("id").asString()).isEqualTo(patient);
+        assertThat(found.getFirst().get("restricted").asBoolean()).isTrue();
+        assertThat(found.getFirst().get("givenName").isNull()).isTrue();
+        assertThat(found.getFirst().get("birthDate").isNull()).isTrue();
+
+        List<JsonNode> events = items(api.get("/api/v1/audit-events?patientId=" + patient + "&actorId="
+                + receptionist.id(), clinic.adminToken));
+        assertThat(events).extracting(e -> e.get("action").asString() + " " + e.get("outcome").asString())
+                .containsExactly("ACCESS_DENIED DENIED", "ACCESS_DENIED DENIED");
+    }
+
+    @Test
+    void onlyAClinicAdminRestrictsARecord() {
+        Clinic clinic = newClinic();
+        String patient = clinic.patient();
+        assertProblem(api.put("/api/v1/patients/" + patient + "/restriction", clinic.user("PRACTITIONER").token(),
+                Map.of("restricted", true)), 403, "FORBIDDEN");
+        assertProblem(api.put("/api/v1/patients/" + patient + "/restriction", clinic.adminToken, Map.of()), 400,
+                "VALIDATION_FAILED");
+        assertProblem(api.put("/api/v1/patients/" + patient + "/restriction", newClinic().adminToken,
+                Map.of("restricted", true)), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void breakGlassNeedsAReasonOpensTheRecordForTheCallerAloneAndFlagsEverythingTheyDo() {
+        Clinic clinic = newClinic();
+        User nurse = clinic.user("RECEPTIONIST");
+        User other = clinic.user("RECEPTIONIST");
+        String patient = restrictedPatient(clinic);
+
+        assertProblem(api.post("/api/v1/patients/" + patient + "/emergency-access", nurse.token(), Map.of()), 400,
+                "VALIDATION_FAILED");
+        assertProblem(api.post("/api/v1/patients/" + patient + "/emergency-access", nurse.token(),
+                Map.of("reason", "  ")), 400, "VALIDATION_FAILED");
+        Api.Response granted = api.post("/api/v1/patients/" + patient + "/emergency-access", nurse.token(),
+                Map.of("reason", "unconscious in the waiting room"));
+        assertThat(granted.status()).as("%s", granted).isEqualTo(200);
+        Instant expires = Instant.parse(granted.text("expiresAt"));
+        assertThat(Duration.between(Instant.now(), expires)).isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+
+        Api.Response read = api.get("/api/v1/patients/" + patient, nurse.token());
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.text("givenName")).isEqualTo("Vera");
+        Api.Response booked = clinic.book(nurse.token(), patient, clinic.practitioner(), clinic.nextMonday(10));
+        assertThat(booked.status()).isEqualTo(201);
+        assertProblem(api.get("/api/v1/patients/" + patient, other.token()), 403, "EMERGENCY_ACCESS_REQUIRED");
+
+        List<JsonNode> flagged = items(api.get("/api/v1/audit-events?emergency=true&patientId=" + patient,
+                clinic.adminToken));
+        assertThat(flagged).extracting(e -> e.get("action").asString())
+                .containsExactly("CREATE", "READ", "EMERGENCY_ACCESS");
+        assertThat(flagged).allSatisfy(e -> {
+            assertThat(e.get("actorId").asString()).isEqualTo(nurse.id());
+            assertThat(e.get("reason").asString()).isEqualTo("unconscious in the waiting room");
+        });
+    }
+
+    @Test
+    void anExpiredGrantNoLongerOpensTheRecord() throws Exception {
+        Clinic clinic = newClinic();
+        User nurse = clinic.user("PRACTITIONER");
+        String patient = restrictedPatient(clinic);
+        assertThat(api.post("/api/v1/patients/" + patient + "/emergency-access", nurse.token(),
+                Map.of("reason", "cardiac arrest")).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/patients/" + patient, nurse.token()).status()).isEqualTo(200);
+        try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(
+                "update emergency_grants set expires_at = now() - interval '1 second' where patient_id = ?::uuid")) {
+            s.setString(1, patient);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+        assertProblem(api.get("/api/v1/patients/" + patient, nurse.token()), 403, "EMERGENCY_ACCESS_REQUIRED");
+    }
+
+    @Test
+    void theAccessReportTellsWhoOpenedTheRecordWhenAndWhy() {
+        Clinic clinic = newClinic();
+        User nurse = clinic.user("RECEPTIONIST");
+        User compliance = clinic.user("COMPLIANCE_OFFICER");
+        String patient = restrictedPatient(clinic);
+        api.get("/api/v1/patients/" + patient, nurse.token());
+        api.post("/api/v1/patients/" + patient + "/emergency-access", nurse.token(), Map.of("reason", "allergy check"));
+        api.get("/api/v1/patients/" + patient, nurse.token());
+
+        List<JsonNode> report = items(api.get("/api/v1/patients/" + patient + "/access-report", compliance.token()));
+        assertThat(report).extracting(e -> e.get("action").asString() + " " + e.get("outcome").asString() + " "
+                + e.get("emergency").asBoolean()).containsExactly(
+                "READ SUCCESS true", "EMERGENCY_ACCESS SUCCESS true", "ACCESS_DENIED DENIED false",
+                "UPDATE SUCCESS false", "CREATE SUCCESS false");
+        assertThat(report.getFirst().get("actorId").asString()).isEqualTo(nurse.id());
+        assertThat(report.getFirst().get("reason").asString()).isEqualTo("allergy check");
+        assertThat(report.getFirst().get("at").asString()).isNotBlank();
+
+        Api.Response firstPage = api.get("/api/v1/patients/" + patient + "/access-report?limit=2", clinic.adminToken);
+        assertThat(items(firstPage)).hasSize(2);
+        Api.Response secondPage = api.get("/api/v1/patients/" + patient + "/access-report?limit=2&cursor="
+                + firstPage.text("next"), clinic.adminToken);
+        assertThat(items(secondPage)).extracting(e -> e.get("action").asString())
+                .containsExactly("ACCESS_DENIED", "UPDATE");
+
+        assertProblem(api.get("/api/v1/patients/" + patient + "/access-report", nurse.token()), 403, "FORBIDDEN");
+        assertProblem(api.get("/api/v1/patients/" + patient + "/access-report", newClinic().adminToken), 404,
+                "NOT_FOUND");
+    }
+}

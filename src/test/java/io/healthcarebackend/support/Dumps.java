@@ -1,0 +1,61 @@
+package io.healthcarebackend.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code pg_dump} of the test databases, as an operator's backup would be taken. */
+public final class Dumps {
+
+    private Dumps() {
+    }
+
+    /** Schema and data of one database, in plain SQL format. */
+    public static String dump(String database) {
+        try {
+            Process p = new ProcessBuilder("pg_dump", "-h", TestDatabase.HOST, "-p", TestDatabase.PORT, "-U",
+                    "postgres", "--no-owner", "-d", database).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("pg_dump failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One row of a table in a plain dump (COPY text format), by its first column; bytea as bytes. */
+    public static Map<String, String> row(String dump, String table, String firstColumn) {
+        String[] lines = dump.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("COPY public." + table + " (")) {
+                String header = lines[i].substring(lines[i].indexOf('(') + 1, lines[i].indexOf(')'));
+                List<String> columns = new ArrayList<>(List.of(header.split(", ")));
+                for (int j = i + 1; j < lines.length && !lines[j].equals("\\."); j++) {
+                    String[] values = lines[j].split("\t", -1);
+                    if (values[0].equals(firstColumn)) {
+                        Map<String, String> row = new LinkedHashMap<>();
+                        for (int k = 0; k < columns.size(); k++) {
+                            row.put(columns.get(k), values[k]);
+                        }
+                        return row;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no row " + firstColumn + " of " + table + " in the dump");
+    }
+
+    /** A bytea value as COPY writes it ({@code \\x0a1b…}). */
+    public static byte[] bytea(String copyValue) {
+        return HexFormat.of().parseHex(copyValue.substring(3));
+    }
+}
