@@ -251,6 +251,7 @@
         row.dataset.action = a.action;
         row.dataset.patientId = a.patientId || '';
         row.dataset.actorId = a.actorId || '';
+        row.dataset.emergency = String(Boolean(a.emergency));
         cell(row, a.at ? new Date(a.at).toLocaleString() : '');
         cell(row, short(a.actorId)).title = a.actorId || '';
         cell(row, a.actorRole);

@@ -110,6 +110,9 @@ class LoggerDashboardTest extends ApiTest {
         String second = clinic.patient();
         assertThat(clinic.book(clinic.adminToken, first, practitioner, clinic.at(2, 9, 0)).status()).isEqualTo(201);
         assertThat(clinic.book(clinic.adminToken, second, practitioner, clinic.at(2, 10, 0)).status()).isEqualTo(201);
+        String nurse = clinic.user("RECEPTIONIST").token();
+        assertThat(api.post("/api/v1/patients/" + first + "/emergency-access", nurse,
+                Map.of("reason", "Unconscious on arrival")).status()).isEqualTo(200);
         signIn(admin.email(), PASSWORD);
         waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && auditRows().size() > 2);
         List<String> actions = auditRows().stream().map(r -> r.getAttribute("data-action")).distinct().toList();
@@ -126,10 +129,17 @@ class LoggerDashboardTest extends ApiTest {
                 .allSatisfy(r -> assertThat(r.getAttribute("data-action")).isEqualTo("CREATE"));
         assertThat(text("audit-status")).contains(auditRows().size() + " event(s)");
 
+        browser.findElement(By.id("audit-action")).clear();
         browser.findElement(By.id("audit-emergency")).click();
         browser.findElement(By.id("audit-apply")).click();
-        waitFor(Duration.ofSeconds(5), () -> auditRows().isEmpty());
-        assertThat(text("audit-status")).contains("0 event(s)");
+        waitFor(Duration.ofSeconds(5), () -> !auditRows().isEmpty() && auditRows().stream()
+                .allMatch(r -> "true".equals(r.getAttribute("data-emergency"))));
+        assertThat(auditRows()).allSatisfy(r -> assertThat(r.getAttribute("data-patient-id")).isEqualTo(first));
+
+        browser.findElement(By.id("audit-patient")).clear();
+        browser.findElement(By.id("audit-patient")).sendKeys(second);
+        browser.findElement(By.id("audit-apply")).click();
+        waitFor(Duration.ofSeconds(5), () -> auditRows().isEmpty() && text("audit-status").startsWith("0 event"));
     }
 
     @Test
