@@ -29,6 +29,11 @@ public class HealthcareBackendApplication {
             System.out.println(io.healthcarebackend.audit.AuditKeyGenerator.generate());
             return;
         }
+        if (args.length >= 1 && args[0].equals("audit-verify-export")) {
+            // Without the application: an export must be checkable with no database at hand.
+            System.exit(io.healthcarebackend.audit.AuditExports.verify(System.out,
+                    Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication app = new SpringApplication(HealthcareBackendApplication.class);
         app.addListeners(new io.healthcarebackend.platform.config.ProductionSafetyCheck());
         if (args.length > 0 && !args[0].startsWith("-")) {
