@@ -1,10 +1,10 @@
 package io.healthcarebackend.audit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.healthcarebackend.audit.AuditExports;
 import io.healthcarebackend.audit.AuditKeyGenerator;
+import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
 import io.healthcarebackend.support.TestDatabase;
@@ -54,6 +54,9 @@ class AuditRetentionTest extends ApiTest {
 
     @Autowired
     CheckpointSigner signer;
+
+    @Autowired
+    AuditVerifier verifier;
 
     @Test
     void aMonthPastRetentionIsExportedVerifiableAndDroppedWhileTheChainStaysValid() throws Exception {
@@ -126,6 +129,29 @@ class AuditRetentionTest extends ApiTest {
 
         // A second run finds nothing more to do.
         assertThat(retention.run(TODAY).dropped()).isEmpty();
+    }
+
+    @Test
+    void aChainWhollyExportedStillVerifiesAndAMonthWithAnEventOutsideTheChainIsKept() throws Exception {
+        UUID exported = UUID.randomUUID();
+        UUID tampered = UUID.randomUUID();
+        superuser("insert into clinics (id, name, time_zone) values ('" + exported + "', 'Retention " + exported
+                + "', 'UTC'), ('" + tampered + "', 'Retention " + tampered + "', 'UTC')",
+                "select audit_ensure_partitions('2017-05-01', 2)");
+        insertEvents(exported, "2017-05-10", 2);
+        sealAll(exported);
+        // Claims an ancient transaction id, so the sealer never chains it: an insertion behind the chain's back.
+        superuser("insert into audit_events (id, clinic_id, at, action, outcome, tx) values ('" + UUID.randomUUID()
+                + "', '" + tampered + "', '2017-06-10 10:00:00+00', 'READ', 'SUCCESS', '1')");
+
+        AuditRetention.Report report = retention.run(TODAY);
+        assertThat(report.dropped()).contains(YearMonth.of(2017, 5)).doesNotContain(YearMonth.of(2017, 6));
+        assertThat(partitionExists("audit_events_y2017m05")).isFalse();
+        assertThat(partitionExists("audit_events_y2017m06")).as("kept: dropping it would destroy evidence").isTrue();
+
+        AuditVerifier.Result live = verifier.verify(new ClinicId(exported), null, null);
+        assertThat(live.valid()).as("%s", live).isTrue();
+        assertThat(live.checked()).isZero();
     }
 
     private List<UUID> insertEvents(UUID clinic, String day, int count) throws Exception {
