@@ -14,6 +14,6 @@ public final class AuditExports {
 
     /** {@code <file> [--public-key <base64 X.509>]}; returns 0 valid, 1 invalid, 2 usage error. */
     public static int verify(PrintStream out, String... args) {
-        return AuditExportVerifier.main(out, args);
+        return AuditExportVerifier.run(out, args);
     }
 }

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * without them is the key written in the file's header used, and the result says so: a key that
  * travels with the file proves only that the file is consistent, not who wrote it.
  *
- * <p>Public (with {@link #main}) so that {@code java -jar app.jar audit-verify-export} can run it
+ * <p>Public (with {@link #run}) so that {@code java -jar app.jar audit-verify-export} can run it
  * before, and without, starting the application.
  */
 public final class AuditExportVerifier {
@@ -47,7 +47,7 @@ public final class AuditExportVerifier {
     }
 
     /** {@code <file> [--public-key <base64 X.509>]}; prints the outcome, returns 0 valid, 1 invalid, 2 usage. */
-    public static int main(PrintStream out, String... args) {
+    public static int run(PrintStream out, String... args) {
         String file = null;
         String keys = System.getenv().getOrDefault("AUDIT_TRUSTED_PUBLIC_KEY", "");
         for (int i = 0; i < args.length; i++) {

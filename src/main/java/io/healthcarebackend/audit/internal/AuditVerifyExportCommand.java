@@ -18,6 +18,6 @@ class AuditVerifyExportCommand implements Command {
 
     @Override
     public int run(String... args) {
-        return AuditExportVerifier.main(System.out, args);
+        return AuditExportVerifier.run(System.out, args);
     }
 }
