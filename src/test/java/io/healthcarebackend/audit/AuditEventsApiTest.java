@@ -38,7 +38,7 @@ class AuditEventsApiTest extends ApiTest {
         api.get("/api/v1/appointments/" + appointment, receptionist.token());
 
         List<JsonNode> events = items(api.get("/api/v1/audit-events?actorId=" + receptionist.id(), clinic.adminToken));
-        assertThat(events).extracting(e -> e.get("action").asString()).containsExactly("READ", "CREATE");
+        assertThat(events).extracting(e -> e.get("action").asString()).containsExactly("READ", "CREATE", "LOGIN");
         JsonNode created = events.get(1);
         assertThat(created.get("resourceType").asString()).isEqualTo("Appointment");
         assertThat(created.get("resourceId").asString()).isEqualTo(appointment);
