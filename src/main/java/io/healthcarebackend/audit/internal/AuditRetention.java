@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import io.healthcarebackend.audit.AuditAction;
+import io.healthcarebackend.audit.AuditEvent;
+import io.healthcarebackend.audit.AuditOutcome;
+import io.healthcarebackend.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,10 +48,12 @@ class AuditRetention {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final AuditExporter exporter;
+    private final AuditTrail audit;
     private final Clock clock;
 
     AuditRetention(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
-            AuditExporter exporter, Clock clock) {
+            AuditExporter exporter, AuditTrail audit, Clock clock) {
+        this.audit = audit;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
@@ -134,6 +140,10 @@ class AuditRetention {
                     + "values (?, ?, ?, ?, decode(?, 'hex'))", month, c.chainId(), c.firstSeq(), c.lastSeq(),
                     c.lastHash());
         }
+        // A data export, itself on the (platform) trail, in the transaction that records it.
+        audit.recordWithChange(AuditEvent.anonymous(null, AuditAction.EXPORT, AuditOutcome.SUCCESS)
+                .reason("audit month " + export.month() + " exported before removal: " + export.events()
+                        + " events, sha256 " + export.sha256()));
     }
 
     /** The months that have an events partition, oldest first. */

@@ -92,6 +92,7 @@ class AuditRetentionTest extends ApiTest {
         assertThat(file).exists();
         assertThat(recordedSha256()).isEqualTo(HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+        assertExportAudited(recordedSha256());
 
         // On its own: with the key in the file, with the trusted key, and against a wrong trusted key.
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -233,6 +234,16 @@ class AuditRetentionTest extends ApiTest {
                 rs.next();
                 return rs.getLong(1) > 0;
             }
+        }
+    }
+
+    /** The export itself is on the platform trail, with the month and the file's digest. */
+    private static void assertExportAudited(String sha256) throws Exception {
+        try (Connection c = TestDatabase.superuserOnTestDb(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select reason from audit_events where action = 'EXPORT' "
+                        + "and clinic_id is null and reason like 'audit month 2018-03 %'")) {
+            assertThat(rs.next()).as("an EXPORT event for 2018-03").isTrue();
+            assertThat(rs.getString(1)).contains(sha256);
         }
     }
 
