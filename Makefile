@@ -75,6 +75,15 @@ phi-master-key: jdk build ## Print a new PHI master keyset (base64 Tink JSON) fo
 rotate-keys: jdk db-init build ## Rotate the PHI clinic keys and re-wrap every patient key (resumes an interrupted run)
 	java $(JAVA_OPTS) -jar $(JAR) rotate-keys
 
+.PHONY: audit-retention
+audit-retention: jdk build ## Export and drop the audit months past retention now (the service also does it daily)
+	@java $(JAVA_OPTS) -jar $(JAR) audit-retention
+
+.PHONY: audit-verify-export
+audit-verify-export: jdk build ## Verify an audit export without the database: FILE=<audit-YYYY-MM.ndjson.gz> [PUBLIC_KEY=<base64>]
+	@test -n "$(FILE)" || { echo "usage: make audit-verify-export FILE=<audit-YYYY-MM.ndjson.gz> [PUBLIC_KEY=<base64 X.509>]" >&2; exit 2; }
+	@java -jar $(JAR) audit-verify-export "$(FILE)" $(if $(PUBLIC_KEY),--public-key "$(PUBLIC_KEY)")
+
 .PHONY: clean
 clean: ## Remove build output
 	$(MVN) clean

@@ -38,6 +38,11 @@ public class HealthcareBackendApplication {
         if (args.length >= 1 && args[0].equals("rotate-keys")) {
             System.exit(io.healthcarebackend.platform.crypto.RotateKeysCommand.run(args));
         }
+        if (args.length >= 1 && args[0].equals("audit-verify-export")) {
+            // Without the application: an export must be checkable with no database at hand.
+            System.exit(io.healthcarebackend.audit.AuditExports.verify(System.out,
+                    Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication app = new SpringApplication(HealthcareBackendApplication.class);
         app.addListeners(new io.healthcarebackend.platform.config.ProductionSafetyCheck());
         if (args.length > 0 && !args[0].startsWith("-")) {

@@ -28,6 +28,15 @@ final class ChainCheck {
         this.checkpointHashes = checkpointHashes;
     }
 
+    /**
+     * Starts after a link that is no longer in the database but was exported before its month was
+     * dropped: the first remaining link must then be the next one and follow from its hash.
+     */
+    void continueFrom(long seq, byte[] hash) {
+        lastSeq = seq;
+        lastHash = hash;
+    }
+
     /** One link and its event (null when the event row is missing). */
     void accept(long seq, UUID eventId, byte[] prevHash, byte[] hash, StoredEvent event) {
         if (problem != null) {
