@@ -50,8 +50,10 @@ class LiveFeed implements SmartLifecycle {
     private final Counter droppedTransport;
     private final Counter droppedViewer;
     private volatile boolean running;
+    private volatile boolean watchedElsewhere;
     private Thread pump;
     private Thread reader;
+    private Thread watch;
 
     LiveFeed(ObjectProvider<RedisConnectionFactory> redis, RuntimeSettings settings, MeterRegistry meters) {
         this.instance = hostName() + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -75,6 +77,15 @@ class LiveFeed implements SmartLifecycle {
 
     boolean usesRedis() {
         return stream != null;
+    }
+
+    /**
+     * Whether request summaries are worth publishing: only while a dashboard is open here or on
+     * another instance. Each request would otherwise cost a Redis append (and its JSON) for no
+     * one; WARN/ERROR events are rare and always published, so a new viewer still sees them.
+     */
+    boolean summariesWanted() {
+        return !viewers.isEmpty() || watchedElsewhere;
     }
 
     /** Never blocks and never throws: when the outbox is full the event is dropped and counted. */
@@ -103,6 +114,13 @@ class LiveFeed implements SmartLifecycle {
             }
             visible.subList(from, visible.size()).forEach(viewer::offer);
             viewers.add(viewer);
+        }
+        if (stream != null) {
+            try {
+                stream.markWatched();
+            } catch (RuntimeException e) {
+                log.debug("Live-tail watch mark failed: {}", e.getClass().getSimpleName());
+            }
         }
         return viewer;
     }
@@ -155,12 +173,42 @@ class LiveFeed implements SmartLifecycle {
         }
     }
 
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    private static final Duration WATCH_POLL = Duration.ofMillis(250);
+
+    /** Keeps the cluster-wide "someone is watching" mark fresh while this instance has viewers, and reads it. */
+    private void watch() {
+        while (running) {
+            try {
+                if (!viewers.isEmpty()) {
+                    stream.markWatched();
+                }
+                watchedElsewhere = stream.isWatched();
+            } catch (RuntimeException e) {
+                watchedElsewhere = false;
+                log.debug("Live-tail watch check failed: {}", e.getClass().getSimpleName());
+            }
+            if (!pause(WATCH_POLL)) {
+                return;
+            }
+        }
+    }
+
     private void follow() {
         String last = null;
         while (running) {
             try {
                 if (last == null) {
                     last = stream.replayTail(RECENT, this::deliver);
+                }
+                if (viewers.isEmpty()) {
+                    // Nobody watches here: reading and decoding every event of every instance would
+                    // cost CPU on the hot path's cores for nothing. A viewer who arrives is caught up
+                    // from the same position (the stream keeps the last ~10,000 events).
+                    if (!pause(IDLE_POLL)) {
+                        return;
+                    }
+                    continue;
                 }
                 last = stream.readAfter(last, Duration.ofSeconds(1), this::deliver);
             } catch (RuntimeException e) {
@@ -192,6 +240,7 @@ class LiveFeed implements SmartLifecycle {
         pump = Thread.ofVirtual().name("logger-pump").start(this::pump);
         if (stream != null) {
             reader = Thread.ofVirtual().name("logger-stream-reader").start(this::follow);
+            watch = Thread.ofVirtual().name("logger-watch").start(this::watch);
         }
     }
 
@@ -207,6 +256,9 @@ class LiveFeed implements SmartLifecycle {
         }
         if (reader != null) {
             reader.interrupt();
+        }
+        if (watch != null) {
+            watch.interrupt();
         }
         if (stream != null) {
             stream.close();

@@ -35,13 +35,33 @@ final class RedisEventStream {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final byte[] ONE = {'1'};
+    private static final Duration WATCH_TTL = Duration.ofSeconds(3);
+
     private final RedisConnectionFactory factory;
     private final byte[] key;
+    private final byte[] watchKey;
     private RedisConnection reading;
 
     RedisEventStream(RedisConnectionFactory factory, String key) {
         this.factory = factory;
         this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.watchKey = (key + ":watching").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Tells every instance, for a few seconds, that some dashboard is open somewhere. */
+    void markWatched() {
+        try (RedisConnection connection = factory.getConnection()) {
+            connection.stringCommands().set(watchKey, ONE,
+                    org.springframework.data.redis.core.types.Expiration.from(WATCH_TTL),
+                    org.springframework.data.redis.connection.RedisStringCommands.SetOption.upsert());
+        }
+    }
+
+    boolean isWatched() {
+        try (RedisConnection connection = factory.getConnection()) {
+            return Boolean.TRUE.equals(connection.keyCommands().exists(watchKey));
+        }
     }
 
     /**

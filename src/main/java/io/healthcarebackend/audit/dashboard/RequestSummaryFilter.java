@@ -67,6 +67,9 @@ class RequestSummaryFilter extends OncePerRequestFilter {
     }
 
     private void record(HttpServletRequest request, int status, long millis) {
+        if (!feed.summariesWanted()) {
+            return;
+        }
         CurrentUser user = userOf(request);
         feed.publish(LiveEvent.request(Instant.now(), feed.instance(),
                 user == null || user.clinicId() == null ? null : user.clinicId().toString(),
