@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,7 @@ import tools.jackson.databind.JsonNode;
 class AuditEventsApiTest extends ApiTest {
 
     private static List<JsonNode> items(Api.Response response) {
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-        List<JsonNode> items = new ArrayList<>();
-        response.body().get("items").forEach(items::add);
-        return items;
+        return response.items();
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,10 +19,7 @@ import tools.jackson.databind.JsonNode;
 class EmergencyAccessTest extends ApiTest {
 
     private static List<JsonNode> items(Api.Response response) {
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-        List<JsonNode> items = new ArrayList<>();
-        response.body().get("items").forEach(items::add);
-        return items;
+        return response.items();
     }
 
     private String restrictedPatient(Clinic clinic) {

@@ -33,6 +33,14 @@ public final class Api {
             return node.isMissingNode() || node.isNull() ? null : node.asString();
         }
 
+        /** The {@code items} of a 200 list page (fails the test on any other answer). */
+        public java.util.List<JsonNode> items() {
+            org.assertj.core.api.Assertions.assertThat(status).as("%s", this).isEqualTo(200);
+            java.util.List<JsonNode> items = new java.util.ArrayList<>();
+            body.get("items").forEach(items::add);
+            return items;
+        }
+
         @Override
         public String toString() {
             return status + " " + raw.body();

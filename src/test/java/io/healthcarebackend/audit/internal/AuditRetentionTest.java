@@ -64,9 +64,9 @@ class AuditRetentionTest extends ApiTest {
         superuser("insert into clinics (id, name, time_zone) values ('" + clinic + "', 'Retention " + clinic
                 + "', 'Europe/Berlin')", "select audit_ensure_partitions('2018-03-01', 2)");
         List<UUID> march = insertEvents(clinic, "2018-03-05", 3);
-        sealAll(clinic);
+        Sealing.sealAll(sealer, clinic);
         List<UUID> april = insertEvents(clinic, "2018-04-02", 2);
-        sealAll(clinic);
+        Sealing.sealAll(sealer, clinic);
 
         try (Connection app = DriverManager.getConnection(TestDatabase.jdbcUrl(), "hb_app", "hb_app_dev");
                 Statement s = app.createStatement()) {
@@ -140,7 +140,7 @@ class AuditRetentionTest extends ApiTest {
                 + "', 'UTC'), ('" + tampered + "', 'Retention " + tampered + "', 'UTC')",
                 "select audit_ensure_partitions('2017-05-01', 2)");
         insertEvents(exported, "2017-05-10", 2);
-        sealAll(exported);
+        Sealing.sealAll(sealer, exported);
         // Claims an ancient transaction id, so the sealer never chains it: an insertion behind the chain's back.
         superuser("insert into audit_events (id, clinic_id, at, action, outcome, tx) values ('" + UUID.randomUUID()
                 + "', '" + tampered + "', '2017-06-10 10:00:00+00', 'READ', 'SUCCESS', '1')");
@@ -173,28 +173,6 @@ class AuditRetentionTest extends ApiTest {
             }
         }
         return ids;
-    }
-
-    /** Seals until every event of the clinic is chained, checkpointing as it goes. */
-    private void sealAll(UUID clinic) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            sealer.seal(AuditSealer.Wait.WAIT, true);
-            try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(
-                    "select (select count(*) from audit_events where clinic_id = ?) "
-                            + "- (select count(*) from audit_chain where chain_id = ?)")) {
-                s.setObject(1, clinic);
-                s.setObject(2, clinic);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return;
-                    }
-                }
-            }
-            assertThat(System.nanoTime()).as("all events sealed in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 
     /** Creates a clinic administrator through the platform API and logs in. */

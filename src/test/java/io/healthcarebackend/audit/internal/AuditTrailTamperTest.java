@@ -42,32 +42,8 @@ class AuditTrailTamperTest extends ApiTest {
             assertThat(booked.status()).isEqualTo(201);
             assertThat(api.get("/api/v1/appointments/" + booked.text("id"), clinic.adminToken).status()).isEqualTo(200);
         }
-        sealAll(clinic);
+        Sealing.sealAll(sealer, UUID.fromString(clinic.id));
         return clinic;
-    }
-
-    /** Seals and checkpoints until every event of the clinic is chained (a running transaction elsewhere can hold the horizon back). */
-    private void sealAll(Clinic clinic) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            sealer.seal(AuditSealer.Wait.WAIT, true);
-            try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(
-                    "select (select count(*) from audit_events where clinic_id = ?::uuid) "
-                            + "- (select count(*) from audit_chain where chain_id = ?::uuid)")) {
-                s.setString(1, clinic.id);
-                s.setString(2, clinic.id);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return;
-                    }
-                }
-                assertThat(System.nanoTime()).as("all events sealed in time").isLessThan(deadline);
-                Thread.sleep(100);
-            } catch (java.sql.SQLException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     private JsonNode verify(Clinic clinic) {
