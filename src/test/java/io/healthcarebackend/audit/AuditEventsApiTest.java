@@ -187,4 +187,30 @@ class AuditEventsApiTest extends ApiTest {
                 "CREATE POST /api/v1/appointments 409 SLOT_TAKEN");
         assertThat(failures.getFirst().get("patientId").asString()).isEqualTo(missing);
     }
+
+    @Test
+    void aClinicsAuditRetentionIsSetByItsAdminWithinSixToThirtyYearsAndTheChangeIsAudited() {
+        Clinic clinic = newClinic();
+        String path = "/api/v1/clinics/" + clinic.id + "/audit-retention";
+        assertThat(api.get(path, clinic.adminToken).body().get("months").asInt()).isEqualTo(84);
+
+        Api.Response set = api.put(path, clinic.adminToken, Map.of("months", 120));
+        assertThat(set.status()).as("%s", set).isEqualTo(200);
+        assertThat(api.get(path, clinic.user("COMPLIANCE_OFFICER").token()).body().get("months").asInt())
+                .isEqualTo(120);
+        assertThat(api.put(path, platformToken(), Map.of("months", 96)).status()).isEqualTo(200);
+
+        assertProblem(api.put(path, clinic.adminToken, Map.of("months", 60)), 400, "VALIDATION_FAILED");
+        assertProblem(api.put(path, clinic.adminToken, Map.of("months", 361)), 400, "VALIDATION_FAILED");
+        assertProblem(api.put(path, clinic.user("COMPLIANCE_OFFICER").token(), Map.of("months", 100)), 403,
+                "FORBIDDEN");
+        assertProblem(api.put(path, newClinic().adminToken, Map.of("months", 100)), 404, "NOT_FOUND");
+        assertThat(api.get(path, clinic.adminToken).body().get("months").asInt()).isEqualTo(96);
+
+        List<JsonNode> changes = items(api.get("/api/v1/audit-events?action=UPDATE", clinic.adminToken)).stream()
+                .filter(e -> "AuditRetention".equals(e.get("resourceType").asString())).toList();
+        assertThat(changes).extracting(e -> e.get("actorRole").asString() + " " + e.get("reason").asString())
+                .containsExactly("PLATFORM_ADMIN audit retention 120 -> 96 months",
+                        "CLINIC_ADMIN audit retention 84 -> 120 months");
+    }
 }
