@@ -43,15 +43,21 @@ public class HealthcareBackendApplication {
             System.exit(io.healthcarebackend.audit.AuditExports.verify(System.out,
                     Arrays.copyOfRange(args, 1, args.length)));
         }
-        SpringApplication app = new SpringApplication(HealthcareBackendApplication.class);
-        app.addListeners(new io.healthcarebackend.platform.config.ProductionSafetyCheck());
         if (args.length > 0 && !args[0].startsWith("-")) {
-            System.exit(runCommand(app, args));
+            System.exit(runCommand(args));
         }
-        app.run(args);
+        application().run(args);
     }
 
-    private static int runCommand(SpringApplication app, String[] args) throws Exception {
+    private static SpringApplication application() {
+        SpringApplication app = new SpringApplication(HealthcareBackendApplication.class);
+        app.addListeners(new io.healthcarebackend.platform.config.ProductionSafetyCheck());
+        return app;
+    }
+
+    /** Runs the named {@link Command} in an application without a web server; returns its exit status. */
+    static int runCommand(String... args) throws Exception {
+        SpringApplication app = application();
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setDefaultProperties(java.util.Map.of("app.command", args[0]));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);

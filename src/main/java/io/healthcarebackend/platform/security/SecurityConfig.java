@@ -8,6 +8,7 @@ import io.healthcarebackend.platform.UserId;
 import io.healthcarebackend.platform.web.Problems;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpStatus;
@@ -30,6 +31,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
  * ({@link AuditedRequests}) like one raised in a controller.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 @EnableMethodSecurity
 class SecurityConfig {
 

@@ -38,7 +38,10 @@ class LogFileTest {
                 "--spring.datasource.url=" + TestDatabase.jdbcUrl(), "--app.redis.url=",
                 "--app.phi.keystore.url=" + TestDatabase.keysJdbcUrl(),
                 "--app.phi.dev-master-keyset-file=" + System.getProperty("app.phi.dev-master-keyset-file"),
-                "--app.jwt.dev-key-file=" + dir.resolve("key.json"))
+                "--app.jwt.dev-key-file=" + dir.resolve("key.json"),
+                // The run's own audit key and checkpoints: never the checkout's var/ directory.
+                "--app.audit.dev-key-file=" + System.getProperty("app.audit.dev-key-file"),
+                "--app.audit.checkpoint-dir=" + System.getProperty("app.audit.checkpoint-dir"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile());
         builder.environment().put("LOG_FILE", file.toString());
         Process process = builder.start();
