@@ -9,7 +9,14 @@ import io.healthcarebackend.platform.web.Problems;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -35,9 +42,12 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 @EnableMethodSecurity
 class SecurityConfig {
 
+    /** What an API response may do in a browser: nothing (it is data), and never be framed. */
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, AuditedRequests denied)
-            throws Exception {
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, AuditedRequests denied,
+            @Value("${app.http.cors-allowed-origins:}") List<String> corsOrigins) throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             try {
                 denied.denied(request);
@@ -48,6 +58,15 @@ class SecurityConfig {
             Problems.write(request, response, HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for this role");
         };
         http.csrf(csrf -> csrf.disable())
+                .cors(cors -> cors.configurationSource(cors(corsOrigins)))
+                // Spring's defaults stay (nosniff, X-Frame-Options DENY, Cache-Control no-store on every
+                // response, so no PHI lands in a browser or proxy cache); a page that sets its own
+                // Content-Security-Policy (the /logger page) keeps it.
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(API_CSP))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                        .httpStrictTransportSecurity(hsts -> hsts.includeSubDomains(true)
+                                .maxAgeInSeconds(31_536_000).requestMatcher(AnyRequestMatcher.INSTANCE)))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .httpBasic(basic -> basic.disable())
@@ -74,6 +93,24 @@ class SecurityConfig {
                         .accessDeniedHandler(forbidden))
                 .addFilterAfter(new TenancyFilter(), AuthorizationFilter.class);
         return http.build();
+    }
+
+    /** Exact origins from configuration; bearer tokens travel in a header, so no credentials mode. */
+    private static CorsConfigurationSource cors(List<String> origins) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        List<String> allowed = origins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
+        if (!allowed.isEmpty()) {
+            CorsConfiguration config = new CorsConfiguration();
+            config.setAllowedOrigins(allowed);
+            config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+            config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID",
+                    "traceparent"));
+            config.setExposedHeaders(List.of("X-Trace-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
+                    "RateLimit-Reset"));
+            config.setMaxAge(3600L);
+            source.registerCorsConfiguration("/api/**", config);
+        }
+        return source;
     }
 
     private static Converter<Jwt, AbstractAuthenticationToken> converter(SessionLiveness sessions) {
