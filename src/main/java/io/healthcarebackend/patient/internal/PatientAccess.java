@@ -10,7 +10,6 @@ import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.CurrentUser;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -35,7 +34,7 @@ class PatientAccess {
     EmergencyAccess.Grant breakGlass(CurrentUser user, UUID patientId, String reason) {
         StoredPatient row = existing(user, patientId);
         if (row.erased()) {
-            throw new ApiException(HttpStatus.GONE, "PATIENT_ERASED", "The patient's data was erased");
+            throw PatientService.erased();
         }
         return emergency.grant(user, patientId, reason);
     }
@@ -44,7 +43,7 @@ class PatientAccess {
     void restrict(CurrentUser user, UUID patientId, boolean restricted) {
         existing(user, patientId);
         if (!patients.restrict(user.clinic(), patientId, restricted)) {
-            throw new ApiException(HttpStatus.GONE, "PATIENT_ERASED", "The patient's data was erased");
+            throw PatientService.erased();
         }
         audit.recordWithChange(AuditEvent.by(user, AuditAction.UPDATE, AuditOutcome.SUCCESS).patient(patientId)
                 .reason(restricted ? "record restricted" : "restriction lifted"));

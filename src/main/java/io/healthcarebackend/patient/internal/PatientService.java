@@ -199,7 +199,7 @@ class PatientService {
         }
     }
 
-    private static ApiException erased() {
+    static ApiException erased() {
         return new ApiException(HttpStatus.GONE, "PATIENT_ERASED", "The patient's data was erased");
     }
 
