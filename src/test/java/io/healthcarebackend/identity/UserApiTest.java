@@ -188,6 +188,22 @@ class UserApiTest extends ApiTest {
     }
 
     @Test
+    void aCommonOrBreachedPasswordIsRefusedWhateverItsLength() {
+        Clinic clinic = newClinic();
+        for (String weak : List.of("qwerty123456", "Password2024!", "123qweasdzxc", "aaaaaaaaaaaaaa", "iloveyou!!!!!!")) {
+            Map<String, Object> body = newUser("RECEPTIONIST");
+            body.put("password", weak);
+            assertProblem(api.post("/api/v1/clinics/" + clinic.id + "/users", clinic.adminToken, body), 400,
+                    "WEAK_PASSWORD");
+            assertThat(emailsOf(allUsers(clinic.adminToken))).as(weak).doesNotContain((String) body.get("email"));
+        }
+        Map<String, Object> passphrase = newUser("RECEPTIONIST");
+        passphrase.put("password", "violet tram under the lighthouse");
+        assertThat(api.post("/api/v1/clinics/" + clinic.id + "/users", clinic.adminToken, passphrase).status())
+                .isEqualTo(201);
+    }
+
+    @Test
     void aUserNeedsAValidEmailANameAndARole() {
         Clinic clinic = newClinic();
         Map<String, Object> badEmail = newUser("RECEPTIONIST");

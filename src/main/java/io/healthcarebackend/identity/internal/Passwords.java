@@ -16,11 +16,21 @@ class Passwords {
 
     private final Argon2PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
     private final String decoy = encoder.encode("decoy-password-for-unknown-accounts");
+    private final CommonPasswords common;
 
+    Passwords(CommonPasswords common) {
+        this.common = common;
+    }
+
+    /** Length is the rule (12 to 128, no composition rules), plus: not a common or breached password. */
     String hash(String password) {
         if (password == null || password.length() < MIN_LENGTH || password.length() > MAX_LENGTH) {
             throw new ApiException.BadRequest("WEAK_PASSWORD",
                     "password must be between " + MIN_LENGTH + " and " + MAX_LENGTH + " characters");
+        }
+        if (common.isCommon(password)) {
+            throw new ApiException.BadRequest("WEAK_PASSWORD",
+                    "password is too common (it or its core is on the list of known breached passwords)");
         }
         return encoder.encode(password);
     }
