@@ -194,6 +194,15 @@ class ErrorHandlingTest extends ApiTest {
     }
 
     @Test
+    void tooManyQueryParametersAreABadRequest() {
+        Clinic clinic = newClinic();
+        String flood = java.util.stream.IntStream.range(0, 150).mapToObj(i -> "p" + i + "=1")
+                .collect(java.util.stream.Collectors.joining("&"));
+
+        assertProblem(api.get("/api/v1/patients?" + flood, clinic.adminToken), 400, "TOO_MANY_PARAMETERS");
+    }
+
+    @Test
     void anUnknownRouteIsAProblemNotFound() {
         Clinic clinic = newClinic();
 

@@ -96,6 +96,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(invalid(errors, request));
     }
 
+    /** Tomcat refuses to parse more than {@code HTTP_MAX_PARAMETERS} parameters; that is the client's doing. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> tooManyParameters(RuntimeException e, HttpServletRequest request) {
+        return failed(HttpStatus.BAD_REQUEST, "TOO_MANY_PARAMETERS", "The request has too many parameters", request);
+    }
+
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<ProblemDetail> constraint(ConstraintViolationException e, HttpServletRequest request) {
         List<Map<String, String>> errors = e.getConstraintViolations().stream()
