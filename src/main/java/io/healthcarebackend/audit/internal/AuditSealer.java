@@ -39,16 +39,18 @@ class AuditSealer {
     private final TransactionTemplate transactions;
     private final CheckpointSigner signer;
     private final CheckpointStore checkpoints;
+    private final AuditRows rows;
     private final Clock clock;
     private final Duration checkpointInterval;
 
     AuditSealer(JdbcTemplate jdbc, PlatformTransactionManager transactions, CheckpointSigner signer,
-            CheckpointStore checkpoints, Clock clock,
+            CheckpointStore checkpoints, AuditRows rows, Clock clock,
             @Value("${app.audit.checkpoint-interval:PT1M}") Duration checkpointInterval) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
         this.signer = signer;
         this.checkpoints = checkpoints;
+        this.rows = rows;
         this.clock = clock;
         this.checkpointInterval = checkpointInterval;
     }
@@ -136,8 +138,7 @@ class AuditSealer {
         events.forEach(e -> byChain.computeIfAbsent(chainOf(e.clinicId()), k -> new ArrayList<>()).add(e));
         Timestamp now = Timestamp.from(clock.instant());
         byChain.forEach((chain, chainEvents) -> {
-            jdbc.queryForObject("select set_config('app.clinic_id', ?, true)", String.class,
-                    chain.equals(PLATFORM_CHAIN) ? "" : chain.toString());
+            rows.actAsClinic(chainEvents.getFirst().clinicId());
             Head head = head(chain);
             List<Object[]> links = new ArrayList<>(chainEvents.size());
             long seq = head.seq();

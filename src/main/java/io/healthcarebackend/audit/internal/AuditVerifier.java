@@ -110,8 +110,8 @@ class AuditVerifier {
     private long[] window(UUID chain, Instant from, Instant to) {
         Map<String, Object> bounds = jdbc.queryForMap("select coalesce(min(seq), 1) as lo, coalesce(max(seq), 0) as hi "
                 + "from audit_chain where chain_id = ? and event_at >= ? and event_at < ?", chain,
-                Timestamp.from(from == null ? Instant.EPOCH : from),
-                Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to));
+                lower(from),
+                upper(to));
         return new long[] {((Number) bounds.get("lo")).longValue(), ((Number) bounds.get("hi")).longValue()};
     }
 
@@ -128,8 +128,17 @@ class AuditVerifier {
                 + "order by e.at limit 1",
                 (rs, n) -> rs.getObject(1, UUID.class),
                 clinic == null ? null : clinic.value().toString(),
-                Timestamp.from(from == null ? Instant.EPOCH : from),
-                Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to), Timestamp.from(stale));
+                lower(from),
+                upper(to), Timestamp.from(stale));
         return ids.stream().findFirst();
+    }
+
+    /** Bounds of an optional [from, to) range of event times: open ends reach the whole trail. */
+    private static Timestamp lower(Instant from) {
+        return Timestamp.from(from == null ? Instant.EPOCH : from);
+    }
+
+    private static Timestamp upper(Instant to) {
+        return Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to);
     }
 }
