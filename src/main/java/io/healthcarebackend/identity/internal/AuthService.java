@@ -86,6 +86,15 @@ class AuthService {
                     .reason(passwordMatches ? "account inactive" : "wrong password"));
             throw invalidCredentials();
         }
+        return signIn(user, client, "password");
+    }
+
+    /**
+     * Opens a session for a user who has proven who they are (password and, where required, a
+     * second factor; or an OpenID Connect provider) and records the login. {@code method} names
+     * how they signed in, for the audit trail.
+     */
+    Tokens signIn(StaffUser user, Client client, String method) {
         Instant now = clock.instant();
         UUID sessionId = io.healthcarebackend.platform.Ids.newId();
         RefreshToken refresh = RefreshToken.fresh(user.clinicId(), sessionId);
@@ -94,7 +103,8 @@ class AuthService {
                 truncate(client.userAgent())));
         try {
             audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN, AuditOutcome.SUCCESS)
-                    .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value()));
+                    .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value())
+                    .reason("signed in with " + method));
         } catch (RuntimeException e) {
             undoSession(user.clinicId(), sessionId);
             throw e;
