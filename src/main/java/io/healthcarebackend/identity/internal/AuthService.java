@@ -10,6 +10,8 @@ import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
 import io.healthcarebackend.platform.db.TenantTx;
+import io.healthcarebackend.platform.ratelimit.LoginThrottle;
+import io.healthcarebackend.platform.ratelimit.RateLimitExceeded;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +49,11 @@ class AuthService {
     private final TenantTx tx;
     private final Clock clock;
     private final AuditTrail audit;
+    private final LoginThrottle throttle;
 
     AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
-            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit) {
+            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit,
+            LoginThrottle throttle) {
         this.users = users;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -59,6 +63,7 @@ class AuthService {
         this.tx = tx;
         this.clock = clock;
         this.audit = audit;
+        this.throttle = throttle;
     }
 
     record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn) {
@@ -69,6 +74,7 @@ class AuthService {
 
     Tokens login(String email, String password, Client client) {
         Optional<StaffUser> found = users.findForLogin(email);
+        LoginThrottle.Attempt attempt = throttled(email, found);
         if (found.isEmpty()) {
             passwords.spendDecoy(password);
             // No account, hence no clinic and no id to name; the e-mail is personal data and is
@@ -86,7 +92,20 @@ class AuthService {
                     .reason(passwordMatches ? "account inactive" : "wrong password"));
             throw invalidCredentials();
         }
+        attempt.succeeded();
         return signIn(user, client, "password");
+    }
+
+    /** Counts the attempt on the account's failed-sign-in budget; a refusal is a failed login on the record. */
+    private LoginThrottle.Attempt throttled(String email, Optional<StaffUser> found) {
+        try {
+            return throttle.begin(email);
+        } catch (RateLimitExceeded e) {
+            audit.recordDurably(AuditEvent.anonymous(found.map(StaffUser::clinicId).orElse(null),
+                    AuditAction.LOGIN_FAILED, AuditOutcome.DENIED)
+                    .resource(STAFF_USER, found.map(u -> u.id().value()).orElse(null)).reason("too many failed attempts"));
+            throw e;
+        }
     }
 
     /**

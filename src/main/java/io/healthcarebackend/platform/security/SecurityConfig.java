@@ -5,6 +5,7 @@ import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
+import io.healthcarebackend.platform.ratelimit.RateLimits;
 import io.healthcarebackend.platform.web.Problems;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +27,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -47,7 +49,8 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, AuditedRequests denied,
-            @Value("${app.http.cors-allowed-origins:}") List<String> corsOrigins) throws Exception {
+            RateLimits rateLimits, @Value("${app.http.cors-allowed-origins:}") List<String> corsOrigins)
+            throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             try {
                 denied.denied(request);
@@ -91,6 +94,9 @@ class SecurityConfig {
                         .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
                                 HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
                         .accessDeniedHandler(forbidden))
+                // Per-address limits before a token is verified, per-user and per-clinic ones after.
+                .addFilterBefore(rateLimits.beforeAuthentication(), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(rateLimits.afterAuthentication(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new TenancyFilter(), AuthorizationFilter.class);
         return http.build();
     }

@@ -1,0 +1,45 @@
+package io.healthcarebackend.platform.ratelimit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The configured rules, checked against the route classes at start-up, and looked up by route class and key. */
+final class RuleBook {
+
+    private final List<Rule> rules;
+
+    RuleBook(Map<String, RateLimitSettings.RuleSettings> settings, RouteClasses classes) {
+        List<Rule> all = new ArrayList<>();
+        settings.forEach((name, s) -> {
+            Rule rule = new Rule(name, s.key(), new LinkedHashSet<>(s.routeClasses() == null ? List.of()
+                    : s.routeClasses().stream().map(String::strip).toList()), s.algorithm(), s.limit(), s.window(),
+                    s.failClosed());
+            if (rule.key() == KeyKind.ACCOUNT) {
+                throw new IllegalArgumentException("rate-limit rule " + name + ": per-account limits are set under "
+                        + "app.rate-limits.login");
+            }
+            for (String routeClass : rule.routeClasses()) {
+                if (!classes.exists(routeClass)) {
+                    throw new IllegalArgumentException("rate-limit rule " + name + " names route class '"
+                            + routeClass + "', which has no routes");
+                }
+            }
+            all.add(rule);
+        });
+        all.sort(java.util.Comparator.comparing(Rule::key).thenComparing(Rule::name));
+        this.rules = List.copyOf(all);
+    }
+
+    List<Rule> all() {
+        return rules;
+    }
+
+    /** The rules of a route class counting per one of the given kinds of key, in a stable order. */
+    List<Rule> applying(RouteClasses.RouteClass routeClass, Set<KeyKind> kinds) {
+        return rules.stream().filter(r -> kinds.contains(r.key()) && r.routeClasses().contains(routeClass.name()))
+                .toList();
+    }
+}
