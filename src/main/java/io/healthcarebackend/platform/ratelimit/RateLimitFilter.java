@@ -6,6 +6,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +29,12 @@ final class RateLimitFilter extends OncePerRequestFilter {
     private static final String TIGHTEST = RateLimitFilter.class.getName() + ".tightest";
 
     private final String stage;
-    private final Set<KeyKind> kinds;
+    private final Map<String, List<Rule>> rulesByRouteClass;
     private final RateLimits limits;
 
     RateLimitFilter(String stage, Set<KeyKind> kinds, RateLimits limits) {
         this.stage = stage;
-        this.kinds = kinds;
+        this.rulesByRouteClass = limits.rules().byRouteClass(kinds);
         this.limits = limits;
     }
 
@@ -51,7 +53,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
         }
         Decision tightest = (Decision) request.getAttribute(TIGHTEST);
         CurrentUser user = signedIn();
-        for (Rule rule : limits.rules().applying(routeClass, kinds)) {
+        for (Rule rule : rulesByRouteClass.getOrDefault(routeClass.name(), List.of())) {
             String key = limits.keyOf(rule.key(), request, user);
             if (key == null) {
                 continue;

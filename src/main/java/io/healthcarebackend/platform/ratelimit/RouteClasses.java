@@ -27,6 +27,11 @@ final class RouteClasses {
         }
     }
 
+    /** Spring MVC answers HEAD with the GET handler (the work is done, the body dropped): it costs what GET costs. */
+    private static String asRouted(String method) {
+        return "HEAD".equals(method) ? "GET" : method;
+    }
+
     private static final String ATTRIBUTE = RouteClasses.class.getName();
     private static final RouteClass NONE = new RouteClass("", 0);
 
@@ -64,13 +69,18 @@ final class RouteClasses {
                 .pathWithinApplication();
         RouteClass found = NONE;
         for (Route route : routes) {
-            if (route.matches(request.getMethod(), path)) {
+            if (route.matches(asRouted(request.getMethod()), path)) {
                 found = route.target();
                 break;
             }
         }
         request.setAttribute(ATTRIBUTE, found);
         return found == NONE ? null : found;
+    }
+
+    int weight(String name) {
+        return routes.stream().filter(r -> r.target().name().equals(name)).mapToInt(r -> r.target().weight())
+                .findFirst().orElse(0);
     }
 
     /** What a request of each class costs. */

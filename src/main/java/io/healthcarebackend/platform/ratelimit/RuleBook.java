@@ -26,6 +26,10 @@ final class RuleBook {
                     throw new IllegalArgumentException("rate-limit rule " + name + " names route class '"
                             + routeClass + "', which has no routes");
                 }
+                if (classes.weight(routeClass) > rule.limit()) {
+                    throw new IllegalArgumentException("rate-limit rule " + name + ": a request of route class "
+                            + routeClass + " costs more than the whole limit, so none would ever pass");
+                }
             }
             all.add(rule);
         });
@@ -37,9 +41,15 @@ final class RuleBook {
         return rules;
     }
 
-    /** The rules of a route class counting per one of the given kinds of key, in a stable order. */
-    List<Rule> applying(RouteClasses.RouteClass routeClass, Set<KeyKind> kinds) {
-        return rules.stream().filter(r -> kinds.contains(r.key()) && r.routeClasses().contains(routeClass.name()))
-                .toList();
+    /** Per route class, its rules that count per one of the given kinds of key, in a stable order. */
+    Map<String, List<Rule>> byRouteClass(Set<KeyKind> kinds) {
+        Map<String, List<Rule>> byClass = new java.util.HashMap<>();
+        for (Rule rule : rules) {
+            if (kinds.contains(rule.key())) {
+                rule.routeClasses().forEach(c -> byClass.computeIfAbsent(c, k -> new ArrayList<>()).add(rule));
+            }
+        }
+        byClass.replaceAll((c, list) -> List.copyOf(list));
+        return Map.copyOf(byClass);
     }
 }

@@ -87,6 +87,23 @@ class RateLimitAlgorithmsTest extends RateLimitedApiTest {
     }
 
     @Test
+    void headRequestsCountLikeTheGetTheyAreServedBy() throws Exception {
+        String address = randomAddress();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest head = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/health/readiness"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("X-Forwarded-For", address).build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.send(head, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(client.send(head, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(429);
+        assertLimited(get("/health/readiness", address));
+    }
+
+    @Test
     void refusalsAreCountedPerRuleAndRouteClassOnMetrics() {
         String address = randomAddress();
         probe("/health/liveness", address, 4);
