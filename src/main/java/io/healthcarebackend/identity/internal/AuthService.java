@@ -47,9 +47,11 @@ class AuthService {
     private final TenantTx tx;
     private final Clock clock;
     private final AuditTrail audit;
+    private final SecondFactor secondFactor;
 
     AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
-            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit) {
+            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit,
+            SecondFactor secondFactor) {
         this.users = users;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -59,6 +61,7 @@ class AuthService {
         this.tx = tx;
         this.clock = clock;
         this.audit = audit;
+        this.secondFactor = secondFactor;
     }
 
     record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn) {
@@ -67,7 +70,8 @@ class AuthService {
     record Client(String ip, String userAgent) {
     }
 
-    Tokens login(String email, String password, Client client) {
+    /** {@code secondFactorCode}: the TOTP or recovery code the client sent along, if any. */
+    Tokens login(String email, String password, MfaVerifier.Presented secondFactorCode, Client client) {
         Optional<StaffUser> found = users.findForLogin(email);
         if (found.isEmpty()) {
             passwords.spendDecoy(password);
@@ -86,7 +90,7 @@ class AuthService {
                     .reason(passwordMatches ? "account inactive" : "wrong password"));
             throw invalidCredentials();
         }
-        return signIn(user, client, "password");
+        return signIn(user, client, secondFactor.atLogin(user, secondFactorCode));
     }
 
     /**
