@@ -140,6 +140,32 @@ class MfaApiTest extends ApiTest {
     }
 
     @Test
+    void parallelGuessesCannotOutrunTheAttemptLimit() throws Exception {
+        User user = newClinic().user("PRACTITIONER");
+        long step = Authenticator.freshStep(8);
+        Enrolled enrolled = enrol(user.token(), step);
+        String right = enrolled.app().code(step + 1);
+        String wrong = right.equals("000000") ? "111111" : "000000";
+
+        List<Integer> statuses = parallel(20, () -> loginWith(user, Map.of("totp", wrong)).status());
+
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(15);
+    }
+
+    @Test
+    void aCodeSentTwiceAtOnceSignsInOnce() throws Exception {
+        User user = newClinic().user("PRACTITIONER");
+        long step = Authenticator.freshStep(8);
+        Enrolled enrolled = enrol(user.token(), step);
+        String code = enrolled.app().code(step + 1);
+
+        List<Integer> statuses = parallel(4, () -> loginWith(user, Map.of("totp", code)).status());
+
+        assertThat(statuses).containsOnlyOnce(200).filteredOn(s -> s != 200).containsOnly(401);
+    }
+
+    @Test
     void disablingTakesACurrentCodeAndThenThePasswordIsEnoughAgain() {
         User user = newClinic().user("COMPLIANCE_OFFICER");
         long step = Authenticator.freshStep(8);
@@ -217,6 +243,25 @@ class MfaApiTest extends ApiTest {
     }
 
     // --- helpers
+
+    private static List<Integer> parallel(int n, java.util.concurrent.Callable<Integer> call) throws Exception {
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (var future : futures) {
+                statuses.add(future.get());
+            }
+            return statuses;
+        }
+    }
 
     private Api.Response loginWith(User user, Map<String, String> secondFactor) {
         Map<String, String> body = new HashMap<>(secondFactor);
