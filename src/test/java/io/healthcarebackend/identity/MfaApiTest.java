@@ -173,7 +173,7 @@ class MfaApiTest extends ApiTest {
 
         assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("code", "12345")), 422,
                 "INVALID_MFA_CODE");
-        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of()), 422, "INVALID_MFA_CODE");
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of()), 400, "MFA_CODE_REQUIRED");
         Api.Response disabled = api.post("/api/v1/auth/mfa/disable", user.token(),
                 Map.of("code", enrolled.app().code(step + 1)));
 

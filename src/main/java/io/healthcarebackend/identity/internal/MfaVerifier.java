@@ -78,11 +78,15 @@ class MfaVerifier {
     }
 
     /**
-     * Accepts the code or throws: {@code INVALID_MFA_CODE} (401 at login, 422 otherwise) or 429
-     * {@code MFA_LOCKED}. {@code CONFIRM} checks the key being enrolled and takes TOTP only; the
+     * Accepts the code or throws: {@code INVALID_MFA_CODE} (401 at login, 422 otherwise), 429
+     * {@code MFA_LOCKED}, or 400 {@code MFA_CODE_REQUIRED} when no code was given at all. {@code CONFIRM} checks the key being enrolled and takes TOTP only; the
      * others need a confirmed key.
      */
     Factor verify(Subject who, Presented presented, Purpose purpose) {
+        if (presented.isEmpty()) {
+            // Not a guess: nothing to count.
+            throw new ApiException.BadRequest("MFA_CODE_REQUIRED", "A TOTP code or a recovery code is required");
+        }
         Instant now = clock.instant();
         Optional<MfaRepository.Attempt> counted = tx.inClinic(who.clinic(), () -> repository.countAttempt(
                 who.clinic(), who.user(), now, settings.maxFailures(), settings.lockout(), settings.maxLockout()));
