@@ -23,6 +23,7 @@ class ProductionSafetyCheckTest {
                 .withProperty("app.audit.signing-key", "cHJpdmF0ZQ:cHVibGlj")
                 .withProperty("app.phi.index-key", "cHJvZHVjdGlvbi1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXMtbG9uZw")
                 .withProperty("app.phi.master-keyset", "eyJwcmltYXJ5S2V5SWQiOjF9")
+                .withProperty("app.mfa.secret-keyset", "eyJwcmltYXJ5S2V5SWQiOjJ9")
                 .withProperty("spring.datasource.url", "jdbc:postgresql://db/healthcare")
                 .withProperty("app.phi.keystore.url", "jdbc:postgresql://keys/healthcare_keys")
                 .withProperty("spring.datasource.password", "s3cret-app-password")
@@ -34,8 +35,8 @@ class ProductionSafetyCheckTest {
     void productionWithoutSecretsNamesEveryMissingOne() {
         assertThat(ProductionSafetyCheck.problems(production())).containsExactlyInAnyOrder(
                 "JWT_SIGNING_KEY is missing", "AUDIT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing",
-                "PHI_MASTER_KEYSET is missing", "DATABASE_PASSWORD is missing", "DATABASE_MIGRATION_PASSWORD is missing",
-                "SESSION_DATA_KEY is missing");
+                "PHI_MASTER_KEYSET is missing", "MFA_SECRET_KEYSET is missing", "DATABASE_PASSWORD is missing",
+                "DATABASE_MIGRATION_PASSWORD is missing", "SESSION_DATA_KEY is missing");
     }
 
     @Test
@@ -62,6 +63,13 @@ class ProductionSafetyCheckTest {
         assertThat(ProductionSafetyCheck.problems(env)).containsExactlyInAnyOrder(
                 "app.phi.generate-master-keyset-if-missing is on: the PHI master key must come from PHI_MASTER_KEYSET",
                 "PHI_KEYSTORE_URL names the data database: patient keys must live in a database of their own");
+    }
+
+    @Test
+    void productionRefusesAGeneratedKeyForTheTotpKeys() {
+        MockEnvironment env = safeProduction().withProperty("app.mfa.generate-keyset-if-missing", "true");
+        assertThat(ProductionSafetyCheck.problems(env)).containsExactly(
+                "app.mfa.generate-keyset-if-missing is on: the TOTP key encryption key must come from MFA_SECRET_KEYSET");
     }
 
     @Test

@@ -33,8 +33,9 @@ class AuthController {
         this.users = users;
     }
 
+    /** {@code totp} takes a TOTP code or a recovery code; {@code recoveryCode} a recovery code. */
     record Login(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 1024) String password,
-            @Size(max = 16) String totp) {
+            @Size(max = 64) String totp, @Size(max = 64) String recoveryCode) {
     }
 
     record Refresh(@NotBlank @Size(max = 256) String refreshToken) {
@@ -50,7 +51,8 @@ class AuthController {
 
     @PostMapping("/login")
     ResponseEntity<AuthService.Tokens> login(@Valid @RequestBody Login body, HttpServletRequest request) {
-        return noStore(auth.login(body.email().strip(), body.password(), client(request)));
+        return noStore(auth.login(body.email().strip(), body.password(),
+                new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client(request)));
     }
 
     @PostMapping("/refresh")

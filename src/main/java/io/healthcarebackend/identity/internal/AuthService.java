@@ -51,10 +51,12 @@ class AuthService {
     private final SuspiciousActivity suspicious;
     private final FailedLogins failedLogins;
     private final SessionCipher cipher;
+    private final SecondFactor secondFactor;
 
     AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
             AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit,
-            SessionLimit limit, SuspiciousActivity suspicious, FailedLogins failedLogins, SessionCipher cipher) {
+            SessionLimit limit, SuspiciousActivity suspicious, FailedLogins failedLogins, SessionCipher cipher,
+            SecondFactor secondFactor) {
         this.users = users;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -68,6 +70,7 @@ class AuthService {
         this.suspicious = suspicious;
         this.failedLogins = failedLogins;
         this.cipher = cipher;
+        this.secondFactor = secondFactor;
     }
 
     record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn) {
@@ -76,7 +79,8 @@ class AuthService {
     record Client(String ip, String userAgent) {
     }
 
-    Tokens login(String email, String password, Client client) {
+    /** {@code secondFactorCode}: the TOTP or recovery code the client sent along, if any. */
+    Tokens login(String email, String password, MfaVerifier.Presented secondFactorCode, Client client) {
         Optional<StaffUser> found = users.findForLogin(email);
         if (found.isEmpty()) {
             passwords.spendDecoy(password);
@@ -98,7 +102,7 @@ class AuthService {
             }
             throw invalidCredentials();
         }
-        return signIn(user, client, "password");
+        return signIn(user, client, secondFactor.atLogin(user, secondFactorCode));
     }
 
     /**

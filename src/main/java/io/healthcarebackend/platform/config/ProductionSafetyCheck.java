@@ -55,6 +55,11 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
                     + "PHI_MASTER_KEYSET");
         }
         requireSecret(env, problems, "app.phi.master-keyset", "PHI_MASTER_KEYSET");
+        if (env.getProperty("app.mfa.generate-keyset-if-missing", Boolean.class, false)) {
+            problems.add("app.mfa.generate-keyset-if-missing is on: the TOTP key encryption key must come from "
+                    + "MFA_SECRET_KEYSET");
+        }
+        requireSecret(env, problems, "app.mfa.secret-keyset", "MFA_SECRET_KEYSET");
         String keyStore = env.getProperty("app.phi.keystore.url", "");
         if (!keyStore.isBlank() && keyStore.equals(env.getProperty("spring.datasource.url", ""))) {
             // Keys beside the ciphertext would put both into every backup: erasure could not work.
