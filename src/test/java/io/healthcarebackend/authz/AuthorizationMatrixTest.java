@@ -7,27 +7,41 @@ import io.healthcarebackend.authz.MatrixPlay.Played;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 
 /**
  * The authorization matrix as a build gate (docs/authorization-matrix.md). Every route Spring MVC
  * serves must have a row and every row must be a route; then every route is called as every kind
  * of caller and must answer the status of its row. Cross-clinic calls must change nothing of
- * clinic A and show none of its ids.
+ * clinic A and show none of its ids. Finally the whole matrix is played again with the
+ * application's clinic predicates taken out of its SQL ({@link ClinicPredicateSwitch}): row-level
+ * security alone must keep every answer the same.
  */
+@Import(ClinicPredicateSwitch.class)
 class AuthorizationMatrixTest extends ApiTest {
 
     private static MatrixWorld world;
 
     @Autowired
     private ApplicationContext context;
+
+    @Autowired
+    private ClinicPredicateSwitch clinicFilter;
 
     @Test
     void everyRouteOfTheApplicationHasARowAndEveryRowIsARoute() {
@@ -52,17 +66,64 @@ class AuthorizationMatrixTest extends ApiTest {
 
     @Test
     void everyCallerGetsTheStatusOfTheMatrix() {
-        List<String> mismatches = playEverything();
+        List<String> mismatches = playEverything(false);
 
         assertThat(mismatches).as("answers that differ from %s:%n%s", AuthorizationMatrix.FILE,
                 String.join(System.lineSeparator(), mismatches)).isEmpty();
     }
 
+    @Test
+    void rowLevelSecurityAloneKeepsEveryAnswerWhenTheApplicationsClinicFilterIsOff() throws SQLException {
+        long before = clinicFilter.rewrittenCount();
+
+        List<String> mismatches = playEverything(true);
+
+        assertThat(clinicFilter.rewrittenCount()).as("statements sent without their clinic predicate")
+                .isGreaterThan(before);
+        for (String table : List.of("patients", "practitioners", "appointments", "staff_users", "audit_events")) {
+            assertThat(clinicFilter.rewrittenStatements()).as("statements on %s sent without their clinic predicate",
+                    table).anyMatch(sql -> sql.matches("(?s).*\\b(from|update|into) " + table + "\\b.*"));
+        }
+        assertThat(mismatches).as("answers that differ from %s with only row-level security:%n%s",
+                AuthorizationMatrix.FILE, String.join(System.lineSeparator(), mismatches)).isEmpty();
+        theRewrittenPatientLookupWouldLeakWithoutRowLevelSecurity();
+    }
+
+    /**
+     * The statement the service sent to read one patient, as rewritten, really has no clinic filter
+     * left: run as the superuser (who bypasses row-level security) it finds clinic A's patient for
+     * clinic B; run as the application role in a transaction of clinic B it finds nothing.
+     */
+    private void theRewrittenPatientLookupWouldLeakWithoutRowLevelSecurity() throws SQLException {
+        String lookup = clinicFilter.rewrittenStatements().stream()
+                .filter(sql -> sql.contains(" from patients where " + ClinicPredicateSwitch.NO_FILTER + " and id = ?"))
+                .findFirst().orElseThrow(() -> new AssertionError("no rewritten patient lookup among "
+                        + new TreeSet<>(clinicFilter.rewrittenStatements())));
+        String patientOfA = world().patient;
+        try (Connection superuser = TestDatabase.superuserOnTestDb()) {
+            assertThat(rows(superuser, lookup, world().b.id, patientOfA)).as("superuser, clinic B's parameters")
+                    .isEqualTo(1);
+        }
+        try (Connection app = TestDatabase.asApplication()) {
+            app.setAutoCommit(false);
+            for (String clinic : List.of(world().b.id, world().a.id)) {
+                try (PreparedStatement set = app.prepareStatement("select set_config('app.clinic_id', ?, true)")) {
+                    set.setString(1, clinic);
+                    set.execute();
+                }
+                assertThat(rows(app, lookup, clinic, patientOfA)).as("application role in clinic %s", clinic)
+                        .isEqualTo(clinic.equals(world().a.id) ? 1 : 0);
+                app.rollback();
+            }
+        }
+    }
+
     /**
      * Plans all calls, then sends clinic B's calls on clinic A's records between two snapshots of
-     * clinic A (which must be equal), then the rest.
+     * clinic A (which must be equal), then the rest. With {@code onlyRowLevelSecurity} the sending
+     * happens with the application's clinic predicates switched off.
      */
-    private List<String> playEverything() {
+    private List<String> playEverything(boolean onlyRowLevelSecurity) {
         AuthorizationMatrix matrix = AuthorizationMatrix.load();
         assertThat(matrix.problems()).as("problems of %s", AuthorizationMatrix.FILE).isEmpty();
         MatrixWorld w = world();
@@ -73,14 +134,18 @@ class AuthorizationMatrixTest extends ApiTest {
         List<String> mismatches = new ArrayList<>();
         List<Played> played = new ArrayList<>();
         Map<String, String> before = ClinicSnapshot.of(w.a.id);
-        played.addAll(play.play(cross));
-        Map<String, String> after = ClinicSnapshot.of(w.a.id);
-        before.forEach((table, fingerprint) -> {
-            if (!fingerprint.equals(after.get(table))) {
-                mismatches.add("clinic B's calls changed clinic A's rows in " + table);
-            }
-        });
-        played.addAll(play.play(rest));
+        try (AutoCloseable filter = onlyRowLevelSecurity ? clinicFilter.off() : () -> { }) {
+            played.addAll(play.play(cross));
+            Map<String, String> after = ClinicSnapshot.of(w.a.id);
+            before.forEach((table, fingerprint) -> {
+                if (!fingerprint.equals(after.get(table))) {
+                    mismatches.add("clinic B's calls changed clinic A's rows in " + table);
+                }
+            });
+            played.addAll(play.play(rest));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         mismatches.addAll(MatrixPlay.mismatches(played, w.secretsOfA));
         return mismatches;
     }
@@ -106,5 +171,19 @@ class AuthorizationMatrixTest extends ApiTest {
             assertThat(world.secretsOfA).allMatch(everything::contains);
         }
         return world;
+    }
+
+    private static int rows(Connection db, String sql, String clinic, String patient) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(sql)) {
+            query.setObject(1, UUID.fromString(clinic));
+            query.setObject(2, UUID.fromString(patient));
+            int count = 0;
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    count++;
+                }
+            }
+            return count;
+        }
     }
 }
