@@ -37,7 +37,7 @@ class AuthAuditTest extends ApiTest {
                 .containsEntry("actor_role", "PRACTITIONER").containsEntry("resource_type", "StaffUser")
                 .containsEntry("resource_id", user.id()).containsEntry("ip", "127.0.0.1")
                 .containsEntry("user_agent", AuditLog.USER_AGENT).containsEntry("trace_id", trace.id())
-                .containsEntry("emergency", "f");
+                .containsEntry("emergency", "f").containsEntry("reason", "signed in with password");
         assertThat(event.get("patient_id")).isNull();
         assertThat(event.get("at")).isNotNull();
     }

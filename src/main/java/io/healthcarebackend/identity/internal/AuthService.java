@@ -47,9 +47,14 @@ class AuthService {
     private final TenantTx tx;
     private final Clock clock;
     private final AuditTrail audit;
+    private final SessionLimit limit;
+    private final SuspiciousActivity suspicious;
+    private final FailedLogins failedLogins;
+    private final SessionCipher cipher;
 
     AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
-            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit) {
+            AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit,
+            SessionLimit limit, SuspiciousActivity suspicious, FailedLogins failedLogins, SessionCipher cipher) {
         this.users = users;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -59,6 +64,10 @@ class AuthService {
         this.tx = tx;
         this.clock = clock;
         this.audit = audit;
+        this.limit = limit;
+        this.suspicious = suspicious;
+        this.failedLogins = failedLogins;
+        this.cipher = cipher;
     }
 
     record Tokens(String accessToken, String refreshToken, String tokenType, long expiresIn) {
@@ -84,26 +93,41 @@ class AuthService {
             audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN_FAILED, AuditOutcome.FAILURE)
                     .resource(STAFF_USER, user.id().value())
                     .reason(passwordMatches ? "account inactive" : "wrong password"));
+            if (!passwordMatches) {
+                failedLogins.failed(user);
+            }
             throw invalidCredentials();
         }
+        return signIn(user, client, "password");
+    }
+
+    /**
+     * Opens a session for a user who has proven who they are (password and, where required, a
+     * second factor; or an OpenID Connect provider) and records the login. {@code method} names
+     * how they signed in, for the audit trail.
+     */
+    Tokens signIn(StaffUser user, Client client, String method) {
         Instant now = clock.instant();
         UUID sessionId = io.healthcarebackend.platform.Ids.newId();
         RefreshToken refresh = RefreshToken.fresh(user.clinicId(), sessionId);
         sessions.create(new Session(sessionId, user.clinicId(), user.id(), user.role(), refresh.hash(), now, now,
-                now.plus(settings.absoluteTimeout()), now.plus(settings.idleTimeout()), client.ip(),
-                truncate(client.userAgent())));
+                now.plus(settings.absoluteTimeout()), now.plus(settings.refreshWindow()), client.ip(),
+                truncate(client.userAgent()), ClientNetwork.device(client.userAgent()), cipher.network(client.ip()),
+                null));
         try {
             audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN, AuditOutcome.SUCCESS)
-                    .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value()));
+                    .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value())
+                    .reason("signed in with " + method));
         } catch (RuntimeException e) {
             undoSession(user.clinicId(), sessionId);
             throw e;
         }
         log.info("Login succeeded for user {} (session {})", user.id(), sessionId);
+        limit.enforce(user.clinicId(), user.id(), user.role(), sessionId);
         return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), sessionId), refresh);
     }
 
-    Tokens refresh(String token) {
+    Tokens refresh(String token, Client client) {
         RefreshToken presented = RefreshToken.parse(token).orElseThrow(AuthService::invalidRefresh);
         Instant now = clock.instant();
         Session session = sessions.find(presented.clinic(), presented.sessionId())
@@ -123,9 +147,16 @@ class AuthService {
                     AuditOutcome.SUCCESS).resource(SESSION, session.id()).reason("account inactive or removed"));
             throw invalidRefresh();
         }
+        if (!suspicious.refreshAllowed(session, client)) {
+            liveness.evict(session.id());
+            throw new ApiException.Unauthorized("REAUTHENTICATION_REQUIRED", "Sign in again: this session was "
+                    + "ended because it was used in an unexpected way");
+        }
         RefreshToken next = RefreshToken.fresh(session.clinicId(), session.id());
-        Instant idle = now.plus(settings.idleTimeout());
-        if (!sessions.rotate(session.clinicId(), session.id(), session.refreshHash(), next.hash(), now, idle)) {
+        Session.Rotation rotation = new Session.Rotation(session.refreshHash(), next.hash(), now,
+                now.plus(settings.refreshWindow()), client.ip(), truncate(client.userAgent()),
+                cipher.network(client.ip()));
+        if (!sessions.rotate(session.clinicId(), session.id(), rotation)) {
             revokeSession(session.clinicId(), session.id());
             throw reused(session);
         }
@@ -153,6 +184,18 @@ class AuthService {
         audit.recordDurably(AuditEvent.by(user, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
                 .resource(SESSION, session.id())
                 .reason(session.userId().equals(user.id()) ? "own session" : "session of user " + session.userId()));
+    }
+
+    /** Ends the user's other sessions after they changed their password, one event per session. */
+    void revokeOthers(CurrentUser user, String reason) {
+        List<UUID> others = sessions.listOf(user.clinicId(), user.id()).stream().map(Session::id)
+                .filter(id -> !id.equals(user.sessionId())).toList();
+        others.forEach(id -> sessions.revoke(user.clinicId(), id));
+        liveness.evictAll(others);
+        audit.recordDurably(others.stream()
+                .map(id -> AuditEvent.by(user, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
+                        .resource(SESSION, id).reason(reason))
+                .toList());
     }
 
     /** Ends every session of a user after an account change by an admin, one event per session. */

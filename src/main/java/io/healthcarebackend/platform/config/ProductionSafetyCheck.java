@@ -17,7 +17,8 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
 
     private static final Set<String> GUARDED = Set.of("production", "staging");
     private static final Set<String> DEV_SECRETS = Set.of("hb_app_dev", "hb_owner_dev", "demo-password-123",
-            "ZGV2ZWxvcG1lbnQtb25seS1waGktaW5kZXgta2V5LTMyYg", "changeme", "password");
+            "ZGV2ZWxvcG1lbnQtb25seS1waGktaW5kZXgta2V5LTMyYg", "ZGV2ZWxvcG1lbnQtb25seS1zZXNzaW9uLWRhdGEta2V5LTMyYnl0ZXMh",
+            "changeme", "password");
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -60,6 +61,7 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
             problems.add("PHI_KEYSTORE_URL names the data database: patient keys must live in a database of their own");
         }
         requireSecret(env, problems, "app.phi.index-key", "PHI_INDEX_KEY");
+        requireSecret(env, problems, "app.sessions.data-key", "SESSION_DATA_KEY");
         requireSecret(env, problems, "spring.datasource.password", "DATABASE_PASSWORD");
         requireSecret(env, problems, "spring.flyway.password", "DATABASE_MIGRATION_PASSWORD");
         String adminPassword = env.getProperty("app.bootstrap.admin-password", "");

@@ -14,6 +14,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -113,6 +115,12 @@ class SecurityConfig {
         return source;
     }
 
+    /** The address of the request being authenticated (the client's, behind trusted proxies). */
+    private static String clientIp() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr() : null;
+    }
+
     private static Converter<Jwt, AbstractAuthenticationToken> converter(SessionLiveness sessions) {
         return jwt -> {
             CurrentUser user;
@@ -125,7 +133,7 @@ class SecurityConfig {
             } catch (RuntimeException e) {
                 throw new InvalidBearerTokenException("Malformed access token claims");
             }
-            if (!sessions.isActive(user)) {
+            if (!sessions.isActive(user, clientIp())) {
                 throw new InvalidBearerTokenException("Session has ended");
             }
             return new StaffAuthentication(user);
