@@ -60,6 +60,7 @@ final class Fixtures {
         });
         neutral("login-email", (w, call) -> w.loginEmail);
         neutral("password", (w, call) -> ApiTest.PASSWORD);
+        neutral("caller-password", (w, call) -> call.callerPassword);
         neutral("refresh-token", (w, call) -> {
             MatrixWorld.Account owner = w.user(w.a, Role.RECEPTIONIST);
             return w.tokens(owner.email(), owner.password()).text("refreshToken");
@@ -98,13 +99,15 @@ final class Fixtures {
         return names.stream().filter(n -> !ALL.containsKey(n)).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The values of one call in the world: each name is made at most once. */
+    /** The values of one call by one caller (whose password it knows): each name is made at most once. */
     static final class Call {
         private final MatrixWorld world;
+        private final String callerPassword;
         private final Map<String, String> values = new HashMap<>();
 
-        Call(MatrixWorld world) {
+        Call(MatrixWorld world, String callerPassword) {
             this.world = world;
+            this.callerPassword = callerPassword;
         }
 
         String get(String name) {

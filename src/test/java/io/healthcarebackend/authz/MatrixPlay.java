@@ -5,6 +5,7 @@ import io.healthcarebackend.platform.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Plays matrix rows: first plans every call (creating each call's fresh records and tokens), then
@@ -15,7 +16,7 @@ import java.util.Set;
 final class MatrixPlay {
 
     /** One call, ready to send. {@code crossClinic}: clinic B's user reaching for clinic A's records. */
-    record Planned(Row row, Caller caller, String method, String path, String body, String token,
+    record Planned(Row row, Caller caller, String method, String path, String body, Supplier<String> token,
             boolean crossClinic) {
         String describe() {
             return method + " " + path;
@@ -39,7 +40,7 @@ final class MatrixPlay {
             Role otherClinicRole = AuthorizationMatrix.otherClinicRole(row);
             boolean reachesA = row.recipe().fixturesNamed().stream().anyMatch(Fixtures::isOfClinicA);
             for (Caller caller : Caller.values()) {
-                Fixtures.Call call = new Fixtures.Call(world);
+                Fixtures.Call call = new Fixtures.Call(world, world.password(caller, otherClinicRole));
                 String path = AuthorizationMatrix.concretePath(row, call::get);
                 String query = call.fill(row.recipe().query());
                 String method = row.method().equals(AuthorizationMatrix.ANY_METHOD) ? "GET" : row.method();
@@ -52,7 +53,7 @@ final class MatrixPlay {
     }
 
     List<Played> play(List<Planned> plans) {
-        return plans.stream().map(p -> new Played(p, client.send(p.method(), p.path(), p.body(), p.token()))).toList();
+        return plans.stream().map(p -> new Played(p, client.send(p.method(), p.path(), p.body(), p.token().get()))).toList();
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The people and records the matrix is played against, built once per test class: clinic A with a
@@ -101,18 +102,32 @@ final class MatrixWorld {
         return booked.text("id");
     }
 
-    /** The token a caller presents (null: none), or a fresh sign-in of the same user. */
-    String token(Caller caller, Role otherClinicRole, boolean fresh) {
+    /**
+     * The token a caller presents (null: none). A fresh sign-in happens only when the supplier is
+     * asked, right before the call is sent, so no earlier call (a password change ends the user's
+     * other sessions) can have ended it.
+     */
+    Supplier<String> token(Caller caller, Role otherClinicRole, boolean fresh) {
         return switch (caller) {
-            case ANONYMOUS -> null;
-            case EXPIRED_TOKEN -> forged.expired(callersOfA.get(Caller.CLINIC_ADMIN).token());
-            case UNKNOWN_KEY -> forged.unknownKey(callersOfA.get(Caller.CLINIC_ADMIN).token());
+            case ANONYMOUS -> () -> null;
+            case EXPIRED_TOKEN -> constant(forged.expired(callersOfA.get(Caller.CLINIC_ADMIN).token()));
+            case UNKNOWN_KEY -> constant(forged.unknownKey(callersOfA.get(Caller.CLINIC_ADMIN).token()));
             case OTHER_CLINIC -> tokenOf(usersOfB.get(otherClinicRole), fresh);
             default -> tokenOf(callersOfA.get(caller), fresh);
         };
     }
 
-    private String tokenOf(Account account, boolean fresh) {
-        return fresh ? login(account.email(), account.password()) : account.token();
+    /** The password of the user behind a caller (the shared test password for callers without one). */
+    String password(Caller caller, Role otherClinicRole) {
+        Account account = caller == Caller.OTHER_CLINIC ? usersOfB.get(otherClinicRole) : callersOfA.get(caller);
+        return account == null ? ApiTest.PASSWORD : account.password();
+    }
+
+    private Supplier<String> tokenOf(Account account, boolean fresh) {
+        return fresh ? () -> login(account.email(), account.password()) : constant(account.token());
+    }
+
+    private static Supplier<String> constant(String token) {
+        return () -> token;
     }
 }
