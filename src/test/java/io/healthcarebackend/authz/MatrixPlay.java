@@ -53,7 +53,9 @@ final class MatrixPlay {
     }
 
     List<Played> play(List<Planned> plans) {
-        return plans.stream().map(p -> new Played(p, client.send(p.method(), p.path(), p.body(), p.token().get()))).toList();
+        return plans.stream()
+                .map(p -> new Played(p, client.send(p.method(), p.path(), p.body(), p.token().get())))
+                .toList();
     }
 
     /**
@@ -71,7 +73,8 @@ final class MatrixPlay {
             if (answer.status() != expected) {
                 found.add(who + "expected " + expected + ", got " + answer.status() + " " + answer.excerpt());
             } else if (answer.status() >= 400 && !answer.contentType().startsWith("application/problem+json")) {
-                found.add(who + answer.status() + " is not application/problem+json but '" + answer.contentType() + "'");
+                found.add(who + answer.status() + " is not application/problem+json but '" + answer.contentType()
+                        + "'");
             }
             if (plan.caller() == Caller.OTHER_CLINIC) {
                 secretsOfA.stream().filter(answer.body()::contains).forEach(secret -> found.add(who
