@@ -71,6 +71,10 @@ audit-verify: jdk build ## Verify every clinic's audit chain against its signed 
 phi-master-key: jdk build ## Print a new PHI master keyset (base64 Tink JSON) for PHI_MASTER_KEYSET
 	@java -jar $(JAR) generate-phi-master-key
 
+.PHONY: session-key
+session-key: ## Print a new SESSION_DATA_KEY (32 random bytes, base64)
+	@head -c 32 /dev/urandom | base64
+
 .PHONY: rotate-keys
 rotate-keys: jdk db-init build ## Rotate the PHI clinic keys and re-wrap every patient key (resumes an interrupted run)
 	java $(JAVA_OPTS) -jar $(JAR) rotate-keys

@@ -205,6 +205,32 @@ class PostgresSessionStoreTest extends ApiTest {
         }
     }
 
+    @Test
+    void theSessionLimitAndTheTwoNetworksRuleHoldWithoutRedisToo() throws Exception {
+        Clinic clinic = newClinic();
+        User user = clinic.user("RECEPTIONIST");
+        for (int i = 0; i < 5; i++) {
+            login(user.email());
+        }
+        assertThat(count("select count(*) from auth_sessions where user_id = '" + user.id() + "'")).isEqualTo(5);
+        assertThat(api.get("/api/v1/auth/sessions", user.token()).status()).as("the oldest was evicted")
+                .isEqualTo(401);
+
+        String token = login(user.email()).text("accessToken");
+        assertThat(io.healthcarebackend.support.Loopback.request("127.0.0.1", port, "GET", "/api/v1/auth/sessions",
+                token, null, Map.of()).status()).isEqualTo(200);
+        assertThat(io.healthcarebackend.support.Loopback.request("127.1.0.1", port, "GET", "/api/v1/auth/sessions",
+                token, null, Map.of()).status()).as("used from another network at once").isEqualTo(401);
+        assertThat(count("select count(*) from auth_sessions where id = '" + sessionIdOf(token) + "'")).isZero();
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = TestDatabase.superuserOnTestDb(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private Api.Response login(String email) {
         Api.Response response = api.post("/api/v1/auth/login", null, Map.of("email", email, "password", PASSWORD));
         assertThat(response.status()).as("%s", response).isEqualTo(200);

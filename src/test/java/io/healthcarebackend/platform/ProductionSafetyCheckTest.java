@@ -23,17 +23,20 @@ class ProductionSafetyCheckTest {
                 .withProperty("app.audit.signing-key", "cHJpdmF0ZQ:cHVibGlj")
                 .withProperty("app.phi.index-key", "cHJvZHVjdGlvbi1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXMtbG9uZw")
                 .withProperty("app.phi.master-keyset", "eyJwcmltYXJ5S2V5SWQiOjF9")
+                .withProperty("app.mfa.secret-keyset", "eyJwcmltYXJ5S2V5SWQiOjJ9")
                 .withProperty("spring.datasource.url", "jdbc:postgresql://db/healthcare")
                 .withProperty("app.phi.keystore.url", "jdbc:postgresql://keys/healthcare_keys")
                 .withProperty("spring.datasource.password", "s3cret-app-password")
-                .withProperty("spring.flyway.password", "s3cret-owner-password");
+                .withProperty("spring.flyway.password", "s3cret-owner-password")
+                .withProperty("app.sessions.data-key", "cHJvZHVjdGlvbi1zZXNzaW9uLWtleS1vZi10aGlydHktdHdvLWJ5dGVz");
     }
 
     @Test
     void productionWithoutSecretsNamesEveryMissingOne() {
         assertThat(ProductionSafetyCheck.problems(production())).containsExactlyInAnyOrder(
                 "JWT_SIGNING_KEY is missing", "AUDIT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing",
-                "PHI_MASTER_KEYSET is missing", "DATABASE_PASSWORD is missing", "DATABASE_MIGRATION_PASSWORD is missing");
+                "PHI_MASTER_KEYSET is missing", "MFA_SECRET_KEYSET is missing", "DATABASE_PASSWORD is missing",
+                "DATABASE_MIGRATION_PASSWORD is missing", "SESSION_DATA_KEY is missing");
     }
 
     @Test
@@ -42,11 +45,13 @@ class ProductionSafetyCheckTest {
                 .withProperty("app.demo.enabled", "true")
                 .withProperty("app.audit.generate-if-missing", "true")
                 .withProperty("spring.datasource.password", "hb_app_dev")
+                .withProperty("app.sessions.data-key", "ZGV2ZWxvcG1lbnQtb25seS1zZXNzaW9uLWRhdGEta2V5LTMyYnl0ZXMh")
                 .withProperty("app.bootstrap.admin-password", "demo-password-123");
         assertThat(ProductionSafetyCheck.problems(env)).containsExactlyInAnyOrder(
                 "demo users are enabled (DEMO_ENABLED must be false)",
                 "app.audit.generate-if-missing is on: the audit key must come from AUDIT_SIGNING_KEY",
                 "DATABASE_PASSWORD is a development default",
+                "SESSION_DATA_KEY is a development default",
                 "BOOTSTRAP_ADMIN_PASSWORD is a default or shorter than 12 characters");
     }
 
@@ -58,6 +63,13 @@ class ProductionSafetyCheckTest {
         assertThat(ProductionSafetyCheck.problems(env)).containsExactlyInAnyOrder(
                 "app.phi.generate-master-keyset-if-missing is on: the PHI master key must come from PHI_MASTER_KEYSET",
                 "PHI_KEYSTORE_URL names the data database: patient keys must live in a database of their own");
+    }
+
+    @Test
+    void productionRefusesAGeneratedKeyForTheTotpKeys() {
+        MockEnvironment env = safeProduction().withProperty("app.mfa.generate-keyset-if-missing", "true");
+        assertThat(ProductionSafetyCheck.problems(env)).containsExactly(
+                "app.mfa.generate-keyset-if-missing is on: the TOTP key encryption key must come from MFA_SECRET_KEYSET");
     }
 
     @Test

@@ -42,6 +42,11 @@ public final class AuditLog {
         return query("select * from audit_events where trace_id = ? order by at, id", trace.id());
     }
 
+    /** Every column of the events about one resource (a session, a user), oldest first. */
+    public static List<Map<String, String>> eventsAbout(String resourceId) {
+        return query("select * from audit_events where resource_id = cast(? as uuid) order by at, id", resourceId);
+    }
+
     /** The text of every column of every stored event, for scanning for values that must not be there. */
     public static List<String> everyValue() {
         List<String> values = new ArrayList<>();

@@ -26,30 +26,46 @@ import org.springframework.web.bind.annotation.RestController;
 class AuthController {
 
     private final AuthService auth;
+    private final UserService users;
 
-    AuthController(AuthService auth) {
+    AuthController(AuthService auth, UserService users) {
         this.auth = auth;
+        this.users = users;
     }
 
+    /** {@code totp} takes a TOTP code or a recovery code; {@code recoveryCode} a recovery code. */
     record Login(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 1024) String password,
-            @Size(max = 16) String totp) {
+            @Size(max = 64) String totp, @Size(max = 64) String recoveryCode) {
     }
 
     record Refresh(@NotBlank @Size(max = 256) String refreshToken) {
     }
 
-    record SessionView(UUID id, Instant createdAt, Instant lastSeenAt, String ip, String userAgent, boolean current) {
+    record SessionView(UUID id, Instant createdAt, Instant lastSeenAt, Instant expiresAt, String ip,
+            String userAgent, String device, boolean current, boolean suspicious, String suspiciousReason) {
+    }
+
+    record PasswordChange(@NotBlank @Size(max = 1024) String currentPassword,
+            @NotBlank @Size(max = 1024) String newPassword) {
     }
 
     @PostMapping("/login")
     ResponseEntity<AuthService.Tokens> login(@Valid @RequestBody Login body, HttpServletRequest request) {
         return noStore(auth.login(body.email().strip(), body.password(),
-                new AuthService.Client(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT))));
+                new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client(request)));
     }
 
     @PostMapping("/refresh")
-    ResponseEntity<AuthService.Tokens> refresh(@Valid @RequestBody Refresh body) {
-        return noStore(auth.refresh(body.refreshToken()));
+    ResponseEntity<AuthService.Tokens> refresh(@Valid @RequestBody Refresh body, HttpServletRequest request) {
+        return noStore(auth.refresh(body.refreshToken(), client(request)));
+    }
+
+    /** The signed-in user's new password; their other sessions end. */
+    @PostMapping("/password")
+    ResponseEntity<Void> changePassword(@AuthenticationPrincipal CurrentUser user,
+            @Valid @RequestBody PasswordChange body) {
+        users.changePassword(user, body.currentPassword(), body.newPassword());
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/logout")
@@ -61,8 +77,8 @@ class AuthController {
     @GetMapping("/sessions")
     Map<String, List<SessionView>> sessions(@AuthenticationPrincipal CurrentUser user) {
         return Map.of("items", auth.sessionsOf(user).stream()
-                .map(s -> new SessionView(s.id(), s.createdAt(), s.lastSeenAt(), s.ip(), s.userAgent(),
-                        s.id().equals(user.sessionId())))
+                .map(s -> new SessionView(s.id(), s.createdAt(), s.lastSeenAt(), s.expiresAt(), s.ip(),
+                        s.userAgent(), s.device(), s.id().equals(user.sessionId()), s.flag() != null, s.flag()))
                 .toList());
     }
 
@@ -70,6 +86,10 @@ class AuthController {
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         auth.revoke(user, id);
         return ResponseEntity.noContent().build();
+    }
+
+    private static AuthService.Client client(HttpServletRequest request) {
+        return new AuthService.Client(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT));
     }
 
     private static <T> ResponseEntity<T> noStore(T body) {

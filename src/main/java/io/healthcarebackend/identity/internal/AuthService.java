@@ -49,11 +49,17 @@ class AuthService {
     private final TenantTx tx;
     private final Clock clock;
     private final AuditTrail audit;
+    private final SessionLimit limit;
+    private final SuspiciousActivity suspicious;
+    private final FailedLogins failedLogins;
+    private final SessionCipher cipher;
+    private final SecondFactor secondFactor;
     private final LoginThrottle throttle;
 
     AuthService(UserRepository users, SessionStore sessions, SessionLivenessCache liveness, Passwords passwords,
             AccessTokens accessTokens, SessionSettings settings, TenantTx tx, Clock clock, AuditTrail audit,
-            LoginThrottle throttle) {
+            SessionLimit limit, SuspiciousActivity suspicious, FailedLogins failedLogins, SessionCipher cipher,
+            SecondFactor secondFactor, LoginThrottle throttle) {
         this.users = users;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -63,6 +69,11 @@ class AuthService {
         this.tx = tx;
         this.clock = clock;
         this.audit = audit;
+        this.limit = limit;
+        this.suspicious = suspicious;
+        this.failedLogins = failedLogins;
+        this.cipher = cipher;
+        this.secondFactor = secondFactor;
         this.throttle = throttle;
     }
 
@@ -72,7 +83,8 @@ class AuthService {
     record Client(String ip, String userAgent) {
     }
 
-    Tokens login(String email, String password, Client client) {
+    /** {@code secondFactorCode}: the TOTP or recovery code the client sent along, if any. */
+    Tokens login(String email, String password, MfaVerifier.Presented secondFactorCode, Client client) {
         Optional<StaffUser> found = users.findForLogin(email);
         LoginThrottle.Attempt attempt = throttled(email, found);
         if (found.isEmpty()) {
@@ -90,10 +102,14 @@ class AuthService {
             audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN_FAILED, AuditOutcome.FAILURE)
                     .resource(STAFF_USER, user.id().value())
                     .reason(passwordMatches ? "account inactive" : "wrong password"));
+            if (!passwordMatches) {
+                failedLogins.failed(user);
+            }
             throw invalidCredentials();
         }
+        // The password was right: not a failed guess, whatever the second factor says (it has its own limits).
         attempt.succeeded();
-        return signIn(user, client, "password");
+        return signIn(user, client, secondFactor.atLogin(user, secondFactorCode));
     }
 
     /** Counts the attempt on the account's failed-sign-in budget; a refusal is a failed login on the record. */
@@ -118,8 +134,9 @@ class AuthService {
         UUID sessionId = io.healthcarebackend.platform.Ids.newId();
         RefreshToken refresh = RefreshToken.fresh(user.clinicId(), sessionId);
         sessions.create(new Session(sessionId, user.clinicId(), user.id(), user.role(), refresh.hash(), now, now,
-                now.plus(settings.absoluteTimeout()), now.plus(settings.idleTimeout()), client.ip(),
-                truncate(client.userAgent())));
+                now.plus(settings.absoluteTimeout()), now.plus(settings.refreshWindow()), client.ip(),
+                truncate(client.userAgent()), ClientNetwork.device(client.userAgent()), cipher.network(client.ip()),
+                null));
         try {
             audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN, AuditOutcome.SUCCESS)
                     .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value())
@@ -129,10 +146,11 @@ class AuthService {
             throw e;
         }
         log.info("Login succeeded for user {} (session {})", user.id(), sessionId);
+        limit.enforce(user.clinicId(), user.id(), user.role(), sessionId);
         return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), sessionId), refresh);
     }
 
-    Tokens refresh(String token) {
+    Tokens refresh(String token, Client client) {
         RefreshToken presented = RefreshToken.parse(token).orElseThrow(AuthService::invalidRefresh);
         Instant now = clock.instant();
         Session session = sessions.find(presented.clinic(), presented.sessionId())
@@ -152,9 +170,16 @@ class AuthService {
                     AuditOutcome.SUCCESS).resource(SESSION, session.id()).reason("account inactive or removed"));
             throw invalidRefresh();
         }
+        if (!suspicious.refreshAllowed(session, client)) {
+            liveness.evict(session.id());
+            throw new ApiException.Unauthorized("REAUTHENTICATION_REQUIRED", "Sign in again: this session was "
+                    + "ended because it was used in an unexpected way");
+        }
         RefreshToken next = RefreshToken.fresh(session.clinicId(), session.id());
-        Instant idle = now.plus(settings.idleTimeout());
-        if (!sessions.rotate(session.clinicId(), session.id(), session.refreshHash(), next.hash(), now, idle)) {
+        Session.Rotation rotation = new Session.Rotation(session.refreshHash(), next.hash(), now,
+                now.plus(settings.refreshWindow()), client.ip(), truncate(client.userAgent()),
+                cipher.network(client.ip()));
+        if (!sessions.rotate(session.clinicId(), session.id(), rotation)) {
             revokeSession(session.clinicId(), session.id());
             throw reused(session);
         }
@@ -182,6 +207,18 @@ class AuthService {
         audit.recordDurably(AuditEvent.by(user, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
                 .resource(SESSION, session.id())
                 .reason(session.userId().equals(user.id()) ? "own session" : "session of user " + session.userId()));
+    }
+
+    /** Ends the user's other sessions after they changed their password, one event per session. */
+    void revokeOthers(CurrentUser user, String reason) {
+        List<UUID> others = sessions.listOf(user.clinicId(), user.id()).stream().map(Session::id)
+                .filter(id -> !id.equals(user.sessionId())).toList();
+        others.forEach(id -> sessions.revoke(user.clinicId(), id));
+        liveness.evictAll(others);
+        audit.recordDurably(others.stream()
+                .map(id -> AuditEvent.by(user, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
+                        .resource(SESSION, id).reason(reason))
+                .toList());
     }
 
     /** Ends every session of a user after an account change by an admin, one event per session. */

@@ -7,8 +7,10 @@ import io.healthcarebackend.platform.db.TenantTx;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -21,7 +23,8 @@ import org.springframework.stereotype.Component;
 class PgSessionStore implements SessionStore {
 
     private static final String COLUMNS = "id, clinic_id, user_id, role, refresh_hash, created_at, last_seen_at, "
-            + "expires_at, idle_expires_at, ip, user_agent";
+            + "expires_at, idle_expires_at, ip, user_agent, device, network, network_at, flag";
+    private static final String THIS_SESSION = " where id = :id and clinic_id is not distinct from cast(:clinic as uuid)";
 
     private final JdbcClient jdbc;
     private final TenantTx tx;
@@ -34,38 +37,38 @@ class PgSessionStore implements SessionStore {
     @Override
     public void create(Session s) {
         tx.inClinic(s.clinicId(), () -> jdbc.sql("insert into auth_sessions (" + COLUMNS + ") values "
-                + "(:id, cast(:clinic as uuid), :user, :role, :hash, :created, :seen, :expires, :idle, :ip, :ua)")
+                + "(:id, cast(:clinic as uuid), :user, :role, :hash, :created, :seen, :expires, :idle, :ip, :ua, "
+                + ":device, :network, :seen, null)")
                 .param("id", s.id()).param("clinic", clinicValue(s.clinicId())).param("user", s.userId().value())
                 .param("role", s.role().name()).param("hash", s.refreshHash())
                 .param("created", ts(s.createdAt())).param("seen", ts(s.lastSeenAt()))
                 .param("expires", ts(s.expiresAt())).param("idle", ts(s.idleExpiresAt()))
-                .param("ip", s.ip()).param("ua", s.userAgent())
+                .param("ip", s.ip()).param("ua", s.userAgent()).param("device", s.device())
+                .param("network", s.network())
                 .update());
     }
 
     @Override
     public Optional<Session> find(ClinicId clinic, UUID id) {
-        return tx.readInClinic(clinic, () -> jdbc
-                .sql("select " + COLUMNS + " from auth_sessions where id = :id and clinic_id is not distinct from cast(:clinic as uuid)")
+        return tx.readInClinic(clinic, () -> jdbc.sql("select " + COLUMNS + " from auth_sessions" + THIS_SESSION)
                 .param("id", id).param("clinic", clinicValue(clinic))
                 .query(PgSessionStore::map).optional());
     }
 
     @Override
-    public boolean rotate(ClinicId clinic, UUID id, byte[] expectedHash, byte[] newHash, Instant now,
-            Instant idleExpiresAt) {
-        return tx.inClinic(clinic, () -> jdbc.sql("""
-                update auth_sessions set refresh_hash = :new, last_seen_at = :now, idle_expires_at = :idle
-                 where id = :id and clinic_id is not distinct from cast(:clinic as uuid) and refresh_hash = :expected""")
-                .param("new", newHash).param("now", ts(now)).param("idle", ts(idleExpiresAt))
-                .param("id", id).param("clinic", clinicValue(clinic)).param("expected", expectedHash)
+    public boolean rotate(ClinicId clinic, UUID id, Session.Rotation r) {
+        return tx.inClinic(clinic, () -> jdbc.sql("update auth_sessions set refresh_hash = :new, last_seen_at = :now, "
+                + "idle_expires_at = :idle, ip = :ip, user_agent = :ua, network = :network, network_at = :now"
+                + THIS_SESSION + " and refresh_hash = :expected")
+                .param("new", r.newHash()).param("now", ts(r.now())).param("idle", ts(r.idleExpiresAt()))
+                .param("ip", r.ip()).param("ua", r.userAgent()).param("network", r.network())
+                .param("id", id).param("clinic", clinicValue(clinic)).param("expected", r.expectedHash())
                 .update()) == 1;
     }
 
     @Override
     public void revoke(ClinicId clinic, UUID id) {
-        tx.inClinic(clinic, () -> jdbc
-                .sql("delete from auth_sessions where id = :id and clinic_id is not distinct from cast(:clinic as uuid)")
+        tx.inClinic(clinic, () -> jdbc.sql("delete from auth_sessions" + THIS_SESSION)
                 .param("id", id).param("clinic", clinicValue(clinic)).update());
     }
 
@@ -86,12 +89,42 @@ class PgSessionStore implements SessionStore {
                 .query(PgSessionStore::map).list());
     }
 
+    /** One read; a write only when the network changed or was last noted over 15 s ago. */
     @Override
-    public boolean isActive(ClinicId clinic, UUID id, Instant now) {
-        return tx.readInClinic(clinic, () -> jdbc.sql("select exists (select 1 from auth_sessions where id = :id "
-                + "and clinic_id is not distinct from cast(:clinic as uuid) and expires_at > :now and idle_expires_at > :now)")
-                .param("id", id).param("clinic", clinicValue(clinic)).param("now", ts(now))
-                .query(Boolean.class).single());
+    public Session.Liveness touch(ClinicId clinic, UUID id, String network, Instant now, Duration window) {
+        return tx.inClinic(clinic, () -> {
+            Optional<Seen> seen = jdbc.sql("select network, network_at, flag from auth_sessions" + THIS_SESSION
+                    + " and expires_at > :now and idle_expires_at > :now")
+                    .param("id", id).param("clinic", clinicValue(clinic)).param("now", ts(now))
+                    .query((rs, row) -> new Seen(rs.getString("network"), instant(rs, "network_at"),
+                            rs.getString("flag")))
+                    .optional();
+            if (seen.isEmpty()) {
+                return Session.Liveness.GONE;
+            }
+            if (network == null) {
+                return Session.Liveness.ACTIVE;
+            }
+            Seen last = seen.get();
+            boolean changed = !Objects.equals(last.network(), network);
+            if (changed || last.at() == null || last.at().isBefore(now.minusSeconds(15))) {
+                jdbc.sql("update auth_sessions set network = :network, network_at = :now" + THIS_SESSION)
+                        .param("network", network).param("now", ts(now)).param("id", id)
+                        .param("clinic", clinicValue(clinic)).update();
+            }
+            boolean atOnce = changed && last.network() != null && last.flag() == null && last.at() != null
+                    && last.at().isAfter(now.minus(window));
+            return atOnce ? Session.Liveness.OTHER_NETWORK_AT_ONCE : Session.Liveness.ACTIVE;
+        });
+    }
+
+    private record Seen(String network, Instant at, String flag) {
+    }
+
+    @Override
+    public void flag(ClinicId clinic, UUID id, String reason) {
+        tx.inClinic(clinic, () -> jdbc.sql("update auth_sessions set flag = :reason" + THIS_SESSION)
+                .param("reason", reason).param("id", id).param("clinic", clinicValue(clinic)).update());
     }
 
     @Override
@@ -107,12 +140,17 @@ class PgSessionStore implements SessionStore {
         return Timestamp.from(at);
     }
 
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp at = rs.getTimestamp(column);
+        return at == null ? null : at.toInstant();
+    }
+
     private static Session map(ResultSet rs, int row) throws SQLException {
         UUID clinic = rs.getObject("clinic_id", UUID.class);
         return new Session(rs.getObject("id", UUID.class), clinic == null ? null : new ClinicId(clinic),
                 new UserId(rs.getObject("user_id", UUID.class)), Role.valueOf(rs.getString("role")),
-                rs.getBytes("refresh_hash"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("last_seen_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
-                rs.getTimestamp("idle_expires_at").toInstant(), rs.getString("ip"), rs.getString("user_agent"));
+                rs.getBytes("refresh_hash"), instant(rs, "created_at"), instant(rs, "last_seen_at"),
+                instant(rs, "expires_at"), instant(rs, "idle_expires_at"), rs.getString("ip"),
+                rs.getString("user_agent"), rs.getString("device"), rs.getString("network"), rs.getString("flag"));
     }
 }

@@ -2,6 +2,7 @@ package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.UserId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,18 +19,27 @@ interface SessionStore {
 
     Optional<Session> find(ClinicId clinic, UUID id);
 
-    /** Compare-and-set rotation: succeeds only if the stored hash is still {@code expectedHash}. */
-    boolean rotate(ClinicId clinic, UUID id, byte[] expectedHash, byte[] newHash, Instant now, Instant idleExpiresAt);
+    /** Compare-and-set rotation: succeeds only if the stored hash is still the expected one. */
+    boolean rotate(ClinicId clinic, UUID id, Session.Rotation rotation);
 
     void revoke(ClinicId clinic, UUID id);
 
     /** Revokes every session of the user and returns their ids. */
     List<UUID> revokeAll(ClinicId clinic, UserId user);
 
+    /** The user's live sessions, oldest first. */
     List<Session> listOf(ClinicId clinic, UserId user);
 
-    boolean isActive(ClinicId clinic, UUID id, Instant now);
+    /**
+     * Whether the session is alive, noting the network it is used from now (a keyed hash, may be
+     * null): {@link Session.Liveness#OTHER_NETWORK_AT_ONCE} when another network used it less
+     * than {@code window} ago and the session is not flagged yet.
+     */
+    Session.Liveness touch(ClinicId clinic, UUID id, String network, Instant now, Duration window);
 
-    /** Removes expired sessions; returns how many (stores that expire by themselves return 0). */
+    /** Marks the session as suspicious, with the reason. */
+    void flag(ClinicId clinic, UUID id, String reason);
+
+    /** Removes expired sessions and stale index entries; returns how many. */
     int purgeExpired();
 }

@@ -75,6 +75,13 @@ class UserRepository {
                 .update() == 1;
     }
 
+    boolean updatePassword(ClinicId clinicId, UserId id, String hash) {
+        return jdbc.sql("update staff_users set password_hash = :hash, updated_at = now() "
+                + "where id = :id and clinic_id is not distinct from cast(:clinic as uuid)")
+                .param("hash", hash).param("id", id.value()).param("clinic", clinic(clinicId))
+                .update() == 1;
+    }
+
     boolean platformAdminExists() {
         return jdbc.sql("select platform_admin_exists()").query(Boolean.class).single();
     }

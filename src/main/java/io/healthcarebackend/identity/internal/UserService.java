@@ -117,6 +117,29 @@ class UserService implements StaffAccounts {
         return updated;
     }
 
+    /**
+     * The signed-in user changes their own password: the current one is required, the new one
+     * meets the policy ({@link Passwords#hash}), and every other session of theirs ends at once.
+     */
+    void changePassword(CurrentUser user, String current, String replacement) {
+        StaffUser account = tx.readInClinic(user.clinicId(), () -> users.find(user.clinicId(), user.id()))
+                .orElseThrow(() -> new ApiException.NotFound("User"));
+        if (!passwords.matches(current, account.passwordHash())) {
+            audit.recordDurably(AuditEvent.by(user, AuditAction.PASSWORD_CHANGED, AuditOutcome.FAILURE)
+                    .resource(AuthService.STAFF_USER, user.id().value()).reason("current password wrong"));
+            throw new ApiException.BadRequest("INVALID_CURRENT_PASSWORD", "The current password is wrong");
+        }
+        String hash = passwords.hash(replacement);
+        tx.inClinic(user.clinicId(), () -> {
+            users.updatePassword(user.clinicId(), user.id(), hash);
+            audit.recordWithChange(AuditEvent.by(user, AuditAction.PASSWORD_CHANGED, AuditOutcome.SUCCESS)
+                    .resource(AuthService.STAFF_USER, user.id().value()));
+            return null;
+        });
+        auth.revokeOthers(user, "password changed");
+        log.info("User {} changed their password; other sessions ended", user.id());
+    }
+
     private StaffUser change(CurrentUser admin, ClinicId clinic, UserId id, Role role, Boolean active) {
         if (role == Role.PLATFORM_ADMIN) {
             throw new ApiException.BadRequest("INVALID_ROLE", "role PLATFORM_ADMIN belongs to no clinic");

@@ -17,7 +17,8 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
 
     private static final Set<String> GUARDED = Set.of("production", "staging");
     private static final Set<String> DEV_SECRETS = Set.of("hb_app_dev", "hb_owner_dev", "demo-password-123",
-            "ZGV2ZWxvcG1lbnQtb25seS1waGktaW5kZXgta2V5LTMyYg", "changeme", "password");
+            "ZGV2ZWxvcG1lbnQtb25seS1waGktaW5kZXgta2V5LTMyYg", "ZGV2ZWxvcG1lbnQtb25seS1zZXNzaW9uLWRhdGEta2V5LTMyYnl0ZXMh",
+            "changeme", "password");
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -54,12 +55,18 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
                     + "PHI_MASTER_KEYSET");
         }
         requireSecret(env, problems, "app.phi.master-keyset", "PHI_MASTER_KEYSET");
+        if (env.getProperty("app.mfa.generate-keyset-if-missing", Boolean.class, false)) {
+            problems.add("app.mfa.generate-keyset-if-missing is on: the TOTP key encryption key must come from "
+                    + "MFA_SECRET_KEYSET");
+        }
+        requireSecret(env, problems, "app.mfa.secret-keyset", "MFA_SECRET_KEYSET");
         String keyStore = env.getProperty("app.phi.keystore.url", "");
         if (!keyStore.isBlank() && keyStore.equals(env.getProperty("spring.datasource.url", ""))) {
             // Keys beside the ciphertext would put both into every backup: erasure could not work.
             problems.add("PHI_KEYSTORE_URL names the data database: patient keys must live in a database of their own");
         }
         requireSecret(env, problems, "app.phi.index-key", "PHI_INDEX_KEY");
+        requireSecret(env, problems, "app.sessions.data-key", "SESSION_DATA_KEY");
         requireSecret(env, problems, "spring.datasource.password", "DATABASE_PASSWORD");
         requireSecret(env, problems, "spring.flyway.password", "DATABASE_MIGRATION_PASSWORD");
         String adminPassword = env.getProperty("app.bootstrap.admin-password", "");

@@ -10,6 +10,8 @@ public final class PgErrors {
     public static final String FOREIGN_KEY_VIOLATION = "23503";
     public static final String EXCLUSION_VIOLATION = "23P01";
     public static final String DEADLOCK = "40P01";
+    /** statement_timeout reached (or the statement cancelled). */
+    public static final String QUERY_CANCELED = "57014";
 
     private PgErrors() {
     }

@@ -5,6 +5,7 @@ import io.healthcarebackend.platform.Tenancy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -16,6 +17,9 @@ import org.springframework.transaction.TransactionDefinition;
  * even if an application query forgot its {@code clinic_id} predicate. The setting is
  * transaction-local: a pooled connection never carries one clinic's id into another's request.
  * Without a bound clinic nothing is set and every tenant-owned table reads as empty.
+ *
+ * <p>Inside a request the same statement sets {@code statement_timeout} to what is left of the
+ * request's budget ({@link RequestDeadline}), also transaction-local.
  */
 class TenantTransactionManager extends JdbcTransactionManager {
 
@@ -28,12 +32,27 @@ class TenantTransactionManager extends JdbcTransactionManager {
             throws SQLException {
         super.prepareTransactionalConnection(connection, definition);
         Optional<ClinicId> clinic = Tenancy.currentClinic();
-        if (clinic.isPresent()) {
-            try (PreparedStatement statement =
-                    connection.prepareStatement("select set_config('app.clinic_id', ?, true)")) {
-                statement.setString(1, clinic.get().toString());
-                statement.execute();
+        Optional<Duration> budget = RequestDeadline.remaining();
+        if (budget.isPresent() && budget.get().toMillis() < 1) {
+            throw RequestDeadline.timedOut();
+        }
+        String timeout = budget.map(left -> left.toMillis() + "ms").orElse(null);
+        if (clinic.isPresent() && timeout != null) {
+            run(connection, "select set_config('app.clinic_id', ?, true), set_config('statement_timeout', ?, true)",
+                    clinic.get().toString(), timeout);
+        } else if (clinic.isPresent()) {
+            run(connection, "select set_config('app.clinic_id', ?, true)", clinic.get().toString());
+        } else if (timeout != null) {
+            run(connection, "select set_config('statement_timeout', ?, true)", timeout);
+        }
+    }
+
+    private static void run(Connection connection, String sql, String... values) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setString(i + 1, values[i]);
             }
+            statement.execute();
         }
     }
 }

@@ -15,6 +15,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -78,6 +80,8 @@ class SecurityConfig {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/health", "/health/**", "/metrics", "/error",
                                 "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh",
+                                // also open to the holder of an MFA enrollment token (checked there)
+                                "/api/v1/auth/mfa/enrollment", "/api/v1/auth/mfa/enrollment/confirm",
                                 "/api-docs", "/api-docs/**", "/swagger-ui", "/swagger-ui/**", "/swagger-ui.html")
                         .permitAll()
                         // The /logger page and its script and style hold no data (a browser navigation
@@ -119,6 +123,12 @@ class SecurityConfig {
         return source;
     }
 
+    /** The address of the request being authenticated (the client's, behind trusted proxies). */
+    private static String clientIp() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr() : null;
+    }
+
     private static Converter<Jwt, AbstractAuthenticationToken> converter(SessionLiveness sessions) {
         return jwt -> {
             CurrentUser user;
@@ -131,7 +141,7 @@ class SecurityConfig {
             } catch (RuntimeException e) {
                 throw new InvalidBearerTokenException("Malformed access token claims");
             }
-            if (!sessions.isActive(user)) {
+            if (!sessions.isActive(user, clientIp())) {
                 throw new InvalidBearerTokenException("Session has ended");
             }
             return new StaffAuthentication(user);

@@ -20,8 +20,10 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-                ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+        // A client asking for /error itself (no error being forwarded) gets what any unknown path gets.
+        HttpStatus status = code == null ? HttpStatus.NOT_FOUND
+                : code instanceof Integer value && HttpStatus.resolve(value) != null
+                        ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
         String problemCode = switch (status) {
             case BAD_REQUEST -> "BAD_REQUEST";
             case NOT_FOUND -> "NOT_FOUND";

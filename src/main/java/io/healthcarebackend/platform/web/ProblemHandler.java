@@ -9,6 +9,11 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import io.healthcarebackend.platform.db.PgErrors;
+import io.healthcarebackend.platform.db.RequestDeadline;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
@@ -119,9 +124,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class,
             TransientDataAccessException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e, HttpServletRequest request) {
+        if (e instanceof DataAccessException d && PgErrors.is(d, PgErrors.QUERY_CANCELED)) {
+            log.warn("Request stopped at its time budget: {} {}", request.getMethod(),
+                    request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
+            ApiException timedOut = RequestDeadline.timedOut();
+            return respond(timedOut.status(), timedOut.code(), timedOut.getMessage(), request);
+        }
         log.error("Database unavailable: {}", e.getClass().getSimpleName());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Try again shortly", request));
+    }
+
+    /** No transaction could start: the request's time budget was spent, or no connection came in time. */
+    @ExceptionHandler(CannotCreateTransactionException.class)
+    ResponseEntity<ProblemDetail> noTransaction(CannotCreateTransactionException e, HttpServletRequest request) {
+        if (e.getCause() instanceof ApiException refused) {
+            return api(refused, request);
+        }
+        return unavailable(e, request);
     }
 
     @ExceptionHandler(Exception.class)

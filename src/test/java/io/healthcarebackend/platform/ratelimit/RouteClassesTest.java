@@ -26,6 +26,7 @@ class RouteClassesTest {
         assertThat(classify("POST", "/api/v1/auth/login")).isEqualTo("login");
         assertThat(classify("POST", "/api/v1/auth/mfa/verify")).isEqualTo("mfa");
         assertThat(classify("DELETE", "/api/v1/auth/mfa/enrollment")).isEqualTo("mfa");
+        assertThat(classify("GET", "/api/v1/auth/mfa")).isEqualTo("mfa");
         assertThat(classify("POST", "/api/v1/patients")).isEqualTo("write");
         assertThat(classify("GET", "/api/v1/patients")).isEqualTo("search");
         assertThat(classify("GET", "/api/v1/patients/0190b0c4-0000-7000-8000-000000000000")).isEqualTo("read");

@@ -1,0 +1,91 @@
+package io.healthcarebackend.identity.internal;
+
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.UserId;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A staff user's second factor (TOTP). The two enrollment endpoints also accept, instead of an
+ * access token, the enrollment token that a login answered with {@code MFA_ENROLLMENT_REQUIRED};
+ * no other endpoint does. Answers that carry a key or recovery codes are never cached.
+ */
+@RestController
+class MfaController {
+
+    private final MfaEnrollment mfa;
+
+    MfaController(MfaEnrollment mfa) {
+        this.mfa = mfa;
+    }
+
+    record Start(@Size(max = 128) String enrollmentToken) {
+    }
+
+    record Confirm(@NotBlank @Size(max = 16) String code, @Size(max = 128) String enrollmentToken) {
+    }
+
+    /** A current TOTP code, or a recovery code (in either field). */
+    record Proof(@Size(max = 64) String code, @Size(max = 64) String recoveryCode) {
+        MfaVerifier.Presented presented() {
+            return new MfaVerifier.Presented(code, recoveryCode);
+        }
+    }
+
+    record RecoveryCodesView(List<String> recoveryCodes) {
+    }
+
+    @GetMapping("/api/v1/auth/mfa")
+    MfaEnrollment.Status status(@AuthenticationPrincipal CurrentUser user) {
+        return mfa.status(mfa.subject(user, null));
+    }
+
+    @PostMapping("/api/v1/auth/mfa/enrollment")
+    ResponseEntity<MfaEnrollment.Started> start(@AuthenticationPrincipal CurrentUser user,
+            @Valid @RequestBody(required = false) Start body) {
+        return noStore(mfa.start(mfa.subject(user, body == null ? null : body.enrollmentToken())));
+    }
+
+    @PostMapping("/api/v1/auth/mfa/enrollment/confirm")
+    ResponseEntity<RecoveryCodesView> confirm(@AuthenticationPrincipal CurrentUser user,
+            @Valid @RequestBody Confirm body) {
+        return noStore(new RecoveryCodesView(mfa.confirm(mfa.subject(user, body.enrollmentToken()), body.code())));
+    }
+
+    @PostMapping("/api/v1/auth/mfa/recovery-codes")
+    ResponseEntity<RecoveryCodesView> regenerate(@AuthenticationPrincipal CurrentUser user,
+            @Valid @RequestBody Proof body) {
+        return noStore(new RecoveryCodesView(mfa.regenerateRecoveryCodes(mfa.subject(user, null), body.presented())));
+    }
+
+    @PostMapping("/api/v1/auth/mfa/disable")
+    ResponseEntity<Void> disable(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Proof body) {
+        mfa.disable(mfa.subject(user, null), body.presented());
+        return ResponseEntity.noContent().build();
+    }
+
+    /** A clinic administrator removes a user's second factor (lost authenticator and recovery codes). */
+    @DeleteMapping("/api/v1/users/{id}/mfa")
+    @PreAuthorize("hasRole('CLINIC_ADMIN')")
+    ResponseEntity<Void> reset(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id) {
+        mfa.reset(admin, new UserId(id));
+        return ResponseEntity.noContent().build();
+    }
+
+    private static <T> ResponseEntity<T> noStore(T body) {
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
+    }
+}
