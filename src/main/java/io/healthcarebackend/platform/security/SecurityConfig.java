@@ -75,6 +75,8 @@ class SecurityConfig {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/health", "/health/**", "/metrics", "/error",
                                 "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh",
+                                "/api/v1/auth/oidc/providers", "/api/v1/auth/oidc/*/start",
+                                "/api/v1/auth/oidc/*/callback",
                                 "/api-docs", "/api-docs/**", "/swagger-ui", "/swagger-ui/**", "/swagger-ui.html")
                         .permitAll()
                         // The /logger page and its script and style hold no data (a browser navigation
