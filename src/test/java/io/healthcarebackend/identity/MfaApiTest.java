@@ -185,6 +185,26 @@ class MfaApiTest extends ApiTest {
     }
 
     @Test
+    void turningTheSecondFactorOnOrOffEndsTheUsersOtherSessions() {
+        User user = newClinic().user("PRACTITIONER");
+        String before = login(user.email(), PASSWORD);
+        long step = Authenticator.freshStep(8);
+
+        Enrolled enrolled = enrol(user.token(), step);
+
+        assertProblem(api.get("/api/v1/auth/mfa", before), 401, "UNAUTHORIZED");
+        assertThat(api.get("/api/v1/auth/mfa", user.token()).status()).isEqualTo(200);
+        Api.Response withCode = loginWith(user, Map.of("totp", enrolled.app().code(step + 1)));
+        assertThat(withCode.status()).as("%s", withCode).isEqualTo(200);
+
+        assertThat(api.post("/api/v1/auth/mfa/disable", user.token(),
+                Map.of("recoveryCode", enrolled.recoveryCodes().getFirst())).status()).isEqualTo(204);
+
+        assertProblem(api.get("/api/v1/auth/mfa", withCode.text("accessToken")), 401, "UNAUTHORIZED");
+        assertThat(api.get("/api/v1/auth/mfa", user.token()).status()).isEqualTo(200);
+    }
+
+    @Test
     void newRecoveryCodesReplaceTheOldOnes() {
         User user = newClinic().user("PRACTITIONER");
         long step = Authenticator.freshStep(8);
@@ -214,6 +234,7 @@ class MfaApiTest extends ApiTest {
         assertProblem(loginWith(user, Map.of()), 401, "MFA_REQUIRED");
 
         assertThat(api.delete("/api/v1/users/" + user.id() + "/mfa", clinic.adminToken).status()).isEqualTo(204);
+        assertProblem(api.get("/api/v1/auth/mfa", user.token()), 401, "UNAUTHORIZED");
 
         assertThat(loginWith(user, Map.of()).status()).isEqualTo(200);
         assertThat(reasons(user.id(), "MFA_CHANGED"))

@@ -19,7 +19,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A staff user's second factor (TOTP). The two enrollment endpoints also accept, instead of an
+ * A staff user's second factor (TOTP). Turning it on or off ends the user's other sessions (they
+ * were opened under the old rule); an administrator's reset ends all of them.
+ * The two enrollment endpoints also accept, instead of an
  * access token, the enrollment token that a login answered with {@code MFA_ENROLLMENT_REQUIRED};
  * no other endpoint does. Answers that carry a key or recovery codes are never cached.
  */
@@ -27,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 class MfaController {
 
     private final MfaEnrollment mfa;
+    private final AuthService sessions;
 
-    MfaController(MfaEnrollment mfa) {
+    MfaController(MfaEnrollment mfa, AuthService sessions) {
         this.mfa = mfa;
+        this.sessions = sessions;
     }
 
     record Start(@Size(max = 128) String enrollmentToken) {
@@ -62,7 +66,11 @@ class MfaController {
     @PostMapping("/api/v1/auth/mfa/enrollment/confirm")
     ResponseEntity<RecoveryCodesView> confirm(@AuthenticationPrincipal CurrentUser user,
             @Valid @RequestBody Confirm body) {
-        return noStore(new RecoveryCodesView(mfa.confirm(mfa.subject(user, body.enrollmentToken()), body.code())));
+        List<String> codes = mfa.confirm(mfa.subject(user, body.enrollmentToken()), body.code());
+        if (user != null) {
+            sessions.revokeOthers(user, "second factor enabled");
+        }
+        return noStore(new RecoveryCodesView(codes));
     }
 
     @PostMapping("/api/v1/auth/mfa/recovery-codes")
@@ -74,6 +82,7 @@ class MfaController {
     @PostMapping("/api/v1/auth/mfa/disable")
     ResponseEntity<Void> disable(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Proof body) {
         mfa.disable(mfa.subject(user, null), body.presented());
+        sessions.revokeOthers(user, "second factor disabled");
         return ResponseEntity.noContent().build();
     }
 
@@ -82,6 +91,7 @@ class MfaController {
     @PreAuthorize("hasRole('CLINIC_ADMIN')")
     ResponseEntity<Void> reset(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id) {
         mfa.reset(admin, new UserId(id));
+        sessions.revokeAllOf(admin, admin.clinicId(), new UserId(id), "second factor reset");
         return ResponseEntity.noContent().build();
     }
 

@@ -38,6 +38,14 @@ class SecondFactor {
 
     /** Returns how the user signed in ({@code password}, {@code password and TOTP}, …) or throws. */
     String atLogin(StaffUser user, MfaVerifier.Presented presented) {
+        return atLogin(user, presented, "password");
+    }
+
+    /**
+     * The same after another first factor ({@code oidc:google}): a user with a second factor, or of a
+     * clinic that requires one, gives it whichever way they proved who they are.
+     */
+    String atLogin(StaffUser user, MfaVerifier.Presented presented, String firstFactor) {
         record Need(boolean active, boolean required) {
         }
         Need need = tx.readInClinic(user.clinicId(), () -> new Need(
@@ -45,10 +53,10 @@ class SecondFactor {
         MfaVerifier.Subject who = new MfaVerifier.Subject(user.clinicId(), user.id(), user.role());
         if (need.active()) {
             if (presented.isEmpty()) {
-                refused(user, "password correct; second factor missing");
+                refused(user, firstFactor + " correct; second factor missing");
                 throw new ApiException.Unauthorized("MFA_REQUIRED", "A second-factor code is required");
             }
-            return "password and " + verifier.verify(who, presented, MfaVerifier.Purpose.LOGIN).label;
+            return firstFactor + " and " + verifier.verify(who, presented, MfaVerifier.Purpose.LOGIN).label;
         }
         if (need.required()) {
             EnrollmentToken token = EnrollmentToken.fresh(user.clinicId(), user.id());
@@ -57,10 +65,10 @@ class SecondFactor {
                 repository.saveEnrollmentToken(user.clinicId(), user.id(), token.hash(), expires);
                 return null;
             });
-            refused(user, "password correct; clinic requires a second factor, enrollment token issued");
+            refused(user, firstFactor + " correct; clinic requires a second factor, enrollment token issued");
             throw new MfaProblems.EnrollmentRequired(token.encode(), settings.enrollmentTokenTtl());
         }
-        return "password";
+        return firstFactor;
     }
 
     private void refused(StaffUser user, String reason) {

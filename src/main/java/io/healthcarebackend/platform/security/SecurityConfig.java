@@ -82,6 +82,8 @@ class SecurityConfig {
                                 "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh",
                                 // also open to the holder of an MFA enrollment token (checked there)
                                 "/api/v1/auth/mfa/enrollment", "/api/v1/auth/mfa/enrollment/confirm",
+                                "/api/v1/auth/oidc/providers", "/api/v1/auth/oidc/*/start",
+                                "/api/v1/auth/oidc/*/callback",
                                 "/api-docs", "/api-docs/**", "/swagger-ui", "/swagger-ui/**", "/swagger-ui.html")
                         .permitAll()
                         // The /logger page and its script and style hold no data (a browser navigation
