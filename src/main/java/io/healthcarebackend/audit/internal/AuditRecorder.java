@@ -4,6 +4,7 @@ import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.Ids;
+import io.healthcarebackend.platform.ratelimit.ClientIp;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,8 +40,11 @@ class AuditRecorder implements AuditTrail {
     private final Counter recorded;
     private final Counter failed;
 
+    private final ClientIp clientIp;
+
     AuditRecorder(AuditRows rows, AuditWriter writer, EmergencyGrants grants, Clock clock, MeterRegistry meters,
-            @Value("${app.audit.durable-timeout:5s}") java.time.Duration durableTimeout) {
+            ClientIp clientIp, @Value("${app.audit.durable-timeout:5s}") java.time.Duration durableTimeout) {
+        this.clientIp = clientIp;
         this.rows = rows;
         this.writer = writer;
         this.grants = grants;
@@ -107,7 +111,7 @@ class AuditRecorder implements AuditTrail {
                 clock.instant().truncatedTo(ChronoUnit.MICROS), e.actorId(),
                 e.actorRole() == null ? null : e.actorRole().name(), e.action().name(), e.resourceType(),
                 e.resourceId(), e.patientId(), e.outcome().name(),
-                request == null ? null : request.getRemoteAddr(),
+                request == null ? null : clientIp.of(request),
                 request == null ? null : truncate(request.getHeader(HttpHeaders.USER_AGENT)),
                 MDC.get("trace.id"), emergency.isPresent(), reason);
     }

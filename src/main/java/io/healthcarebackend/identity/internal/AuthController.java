@@ -27,10 +27,12 @@ class AuthController {
 
     private final AuthService auth;
     private final UserService users;
+    private final RequestClients clients;
 
-    AuthController(AuthService auth, UserService users) {
+    AuthController(AuthService auth, UserService users, RequestClients clients) {
         this.auth = auth;
         this.users = users;
+        this.clients = clients;
     }
 
     /** {@code totp} takes a TOTP code or a recovery code; {@code recoveryCode} a recovery code. */
@@ -88,8 +90,8 @@ class AuthController {
         return ResponseEntity.noContent().build();
     }
 
-    private static AuthService.Client client(HttpServletRequest request) {
-        return new AuthService.Client(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT));
+    private AuthService.Client client(HttpServletRequest request) {
+        return clients.of(request);
     }
 
     private static <T> ResponseEntity<T> noStore(T body) {

@@ -24,9 +24,12 @@ class OidcController {
     private final OidcLogin login;
     private final OidcProviders providers;
 
-    OidcController(OidcLogin login, OidcProviders providers) {
+    private final RequestClients clients;
+
+    OidcController(OidcLogin login, OidcProviders providers, RequestClients clients) {
         this.login = login;
         this.providers = providers;
+        this.clients = clients;
     }
 
     record Start(@NotBlank @Size(max = 2000) String redirectUri) {
@@ -54,8 +57,7 @@ class OidcController {
     @PostMapping("/{provider}/callback")
     ResponseEntity<AuthService.Tokens> callback(@PathVariable String provider, @Valid @RequestBody Callback body,
             HttpServletRequest request) {
-        AuthService.Client client = new AuthService.Client(request.getRemoteAddr(),
-                request.getHeader(HttpHeaders.USER_AGENT));
+        AuthService.Client client = clients.of(request);
         return ResponseEntity.ok().cacheControl(CacheControl.noStore())
                 .body(login.callback(provider, body.code(), body.state(),
                         new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client));

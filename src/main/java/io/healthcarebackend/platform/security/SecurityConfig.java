@@ -5,6 +5,7 @@ import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
+import io.healthcarebackend.platform.ratelimit.ClientIp;
 import io.healthcarebackend.platform.ratelimit.RateLimits;
 import io.healthcarebackend.platform.web.Problems;
 import java.util.UUID;
@@ -51,7 +52,8 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, SessionLiveness sessions, AuditedRequests denied,
-            RateLimits rateLimits, @Value("${app.http.cors-allowed-origins:}") List<String> corsOrigins)
+            RateLimits rateLimits, ClientIp clientIp,
+            @Value("${app.http.cors-allowed-origins:}") List<String> corsOrigins)
             throws Exception {
         AccessDeniedHandler forbidden = (request, response, e) -> {
             try {
@@ -92,7 +94,7 @@ class SecurityConfig {
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .bearerTokenResolver(new BearerHeaderResolver())
-                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter(sessions)))
+                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter(sessions, clientIp)))
                         .authenticationEntryPoint((request, response, e) -> Problems.write(request, response,
                                 HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
                         .accessDeniedHandler(forbidden))
@@ -126,12 +128,12 @@ class SecurityConfig {
     }
 
     /** The address of the request being authenticated (the client's, behind trusted proxies). */
-    private static String clientIp() {
+    private static String clientIp(ClientIp clientIp) {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
-                ? attributes.getRequest().getRemoteAddr() : null;
+                ? clientIp.of(attributes.getRequest()) : null;
     }
 
-    private static Converter<Jwt, AbstractAuthenticationToken> converter(SessionLiveness sessions) {
+    private static Converter<Jwt, AbstractAuthenticationToken> converter(SessionLiveness sessions, ClientIp clientIp) {
         return jwt -> {
             CurrentUser user;
             try {
@@ -143,7 +145,7 @@ class SecurityConfig {
             } catch (RuntimeException e) {
                 throw new InvalidBearerTokenException("Malformed access token claims");
             }
-            if (!sessions.isActive(user, clientIp())) {
+            if (!sessions.isActive(user, clientIp(clientIp))) {
                 throw new InvalidBearerTokenException("Session has ended");
             }
             return new StaffAuthentication(user);
