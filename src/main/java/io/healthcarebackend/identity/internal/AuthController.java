@@ -26,11 +26,16 @@ import org.springframework.web.bind.annotation.RestController;
 class AuthController {
 
     private final AuthService auth;
+    private final PasswordLogin passwordLogin;
+    private final SessionRevocation sessions;
     private final UserService users;
     private final RequestClients clients;
 
-    AuthController(AuthService auth, UserService users, RequestClients clients) {
+    AuthController(AuthService auth, PasswordLogin passwordLogin, SessionRevocation sessions, UserService users,
+            RequestClients clients) {
         this.auth = auth;
+        this.passwordLogin = passwordLogin;
+        this.sessions = sessions;
         this.users = users;
         this.clients = clients;
     }
@@ -53,7 +58,7 @@ class AuthController {
 
     @PostMapping("/login")
     ResponseEntity<AuthService.Tokens> login(@Valid @RequestBody Login body, HttpServletRequest request) {
-        return noStore(auth.login(body.email().strip(), body.password(),
+        return noStore(passwordLogin.login(body.email().strip(), body.password(),
                 new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client(request)));
     }
 
@@ -72,13 +77,13 @@ class AuthController {
 
     @PostMapping("/logout")
     ResponseEntity<Void> logout(@AuthenticationPrincipal CurrentUser user) {
-        auth.logout(user);
+        sessions.logout(user);
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/sessions")
     Map<String, List<SessionView>> sessions(@AuthenticationPrincipal CurrentUser user) {
-        return Map.of("items", auth.sessionsOf(user).stream()
+        return Map.of("items", sessions.sessionsOf(user).stream()
                 .map(s -> new SessionView(s.id(), s.createdAt(), s.lastSeenAt(), s.expiresAt(), s.ip(),
                         s.userAgent(), s.device(), s.id().equals(user.sessionId()), s.flag() != null, s.flag()))
                 .toList());
@@ -86,7 +91,7 @@ class AuthController {
 
     @DeleteMapping("/sessions/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        auth.revoke(user, id);
+        sessions.revoke(user, id);
         return ResponseEntity.noContent().build();
     }
 

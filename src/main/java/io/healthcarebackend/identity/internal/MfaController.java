@@ -29,9 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 class MfaController {
 
     private final MfaEnrollment mfa;
-    private final AuthService sessions;
+    private final SessionRevocation sessions;
 
-    MfaController(MfaEnrollment mfa, AuthService sessions) {
+    MfaController(MfaEnrollment mfa, SessionRevocation sessions) {
         this.mfa = mfa;
         this.sessions = sessions;
     }

@@ -36,14 +36,14 @@ class UserService implements StaffAccounts {
 
     private final UserRepository users;
     private final Passwords passwords;
-    private final AuthService auth;
+    private final SessionRevocation sessions;
     private final TenantTx tx;
     private final AuditTrail audit;
 
-    UserService(UserRepository users, Passwords passwords, AuthService auth, TenantTx tx, AuditTrail audit) {
+    UserService(UserRepository users, Passwords passwords, SessionRevocation sessions, TenantTx tx, AuditTrail audit) {
         this.users = users;
         this.passwords = passwords;
-        this.auth = auth;
+        this.sessions = sessions;
         this.tx = tx;
         this.audit = audit;
     }
@@ -111,7 +111,7 @@ class UserService implements StaffAccounts {
         }
         // A deactivated user, or one whose role changed, keeps no session signed with the old rights.
         if (!updated.active() || role != null) {
-            auth.revokeAllOf(admin, clinic, id, updated.active() ? "role updated" : "user deactivated");
+            sessions.revokeAllOf(admin, clinic, id, updated.active() ? "role updated" : "user deactivated");
             log.info("Sessions of user {} revoked after an account change", id);
         }
         return updated;
@@ -136,7 +136,7 @@ class UserService implements StaffAccounts {
                     .resource(AuthService.STAFF_USER, user.id().value()));
             return null;
         });
-        auth.revokeOthers(user, "password changed");
+        sessions.revokeOthers(user, "password changed");
         log.info("User {} changed their password; other sessions ended", user.id());
     }
 

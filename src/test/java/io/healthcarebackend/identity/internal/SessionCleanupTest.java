@@ -18,7 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class SessionCleanupTest extends ApiTest {
 
     @Autowired
-    AuthService auth;
+    SessionRevocation auth;
 
     @Test
     void theCleanupRemovesIndexEntriesOfExpiredSessionsAndKeepsLiveOnes() throws Exception {
