@@ -77,7 +77,7 @@ class AuthService {
     Tokens signIn(StaffUser user, Client client, String method) {
         Instant now = clock.instant();
         UUID sessionId = io.healthcarebackend.platform.Ids.newId();
-        RefreshToken refresh = RefreshToken.fresh(user.clinicId(), sessionId);
+        OpaqueToken refresh = OpaqueToken.fresh(user.clinicId(), sessionId);
         sessions.create(new Session(sessionId, user.clinicId(), user.id(), user.role(), refresh.hash(), now, now,
                 now.plus(settings.absoluteTimeout()), now.plus(settings.refreshWindow()), client.ip(),
                 truncate(client.userAgent()), ClientNetwork.device(client.userAgent()), cipher.network(client.ip()),
@@ -96,9 +96,9 @@ class AuthService {
     }
 
     Tokens refresh(String token, Client client) {
-        RefreshToken presented = RefreshToken.parse(token).orElseThrow(AuthService::invalidRefresh);
+        OpaqueToken presented = OpaqueToken.parse(token).orElseThrow(AuthService::invalidRefresh);
         Instant now = clock.instant();
-        Session session = sessions.find(presented.clinic(), presented.sessionId())
+        Session session = sessions.find(presented.clinic(), presented.id())
                 .filter(s -> s.aliveAt(now))
                 .orElseThrow(AuthService::invalidRefresh);
         if (!presented.matches(session.refreshHash())) {
@@ -120,7 +120,7 @@ class AuthService {
             throw new ApiException.Unauthorized("REAUTHENTICATION_REQUIRED", "Sign in again: this session was "
                     + "ended because it was used in an unexpected way");
         }
-        RefreshToken next = RefreshToken.fresh(session.clinicId(), session.id());
+        OpaqueToken next = OpaqueToken.fresh(session.clinicId(), session.id());
         Session.Rotation rotation = new Session.Rotation(session.refreshHash(), next.hash(), now,
                 now.plus(settings.refreshWindow()), client.ip(), truncate(client.userAgent()),
                 cipher.network(client.ip()));
@@ -140,7 +140,7 @@ class AuthService {
                 + "the session has been ended");
     }
 
-    private Tokens tokens(CurrentUser user, RefreshToken refresh) {
+    private Tokens tokens(CurrentUser user, OpaqueToken refresh) {
         return new Tokens(accessTokens.issue(user), refresh.encode(), "Bearer", accessTokens.ttlSeconds());
     }
 

@@ -62,16 +62,16 @@ class MfaEnrollment {
         if (enrollmentToken == null) {
             throw new ApiException.Unauthorized("UNAUTHORIZED", "A valid access token is required");
         }
-        EnrollmentToken token = EnrollmentToken.parse(enrollmentToken).orElseThrow(MfaEnrollment::invalidToken);
+        OpaqueToken token = OpaqueToken.parse(enrollmentToken).orElseThrow(MfaEnrollment::invalidToken);
         Instant now = clock.instant();
         return tx.readInClinic(token.clinic(), () -> {
-            boolean valid = repository.enrollmentToken(token.clinic(), token.user())
+            boolean valid = repository.enrollmentToken(token.clinic(), new UserId(token.id()))
                     .filter(row -> token.matches(row.hash()) && now.isBefore(row.expiresAt())).isPresent();
-            Optional<StaffUser> owner = users.find(token.clinic(), token.user()).filter(StaffUser::active);
+            Optional<StaffUser> owner = users.find(token.clinic(), new UserId(token.id())).filter(StaffUser::active);
             if (!valid || owner.isEmpty()) {
                 throw invalidToken();
             }
-            return new MfaVerifier.Subject(token.clinic(), token.user(), owner.get().role());
+            return new MfaVerifier.Subject(token.clinic(), new UserId(token.id()), owner.get().role());
         });
     }
 

@@ -59,7 +59,7 @@ class SecondFactor {
             return firstFactor + " and " + verifier.verify(who, presented, MfaVerifier.Purpose.LOGIN).label;
         }
         if (need.required()) {
-            EnrollmentToken token = EnrollmentToken.fresh(user.clinicId(), user.id());
+            OpaqueToken token = OpaqueToken.fresh(user.clinicId(), user.id().value());
             Instant expires = clock.instant().plus(settings.enrollmentTokenTtl());
             tx.inClinic(user.clinicId(), () -> {
                 repository.saveEnrollmentToken(user.clinicId(), user.id(), token.hash(), expires);

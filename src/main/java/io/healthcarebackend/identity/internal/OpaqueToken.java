@@ -10,22 +10,25 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * An opaque refresh token: clinic id, session id and 256 random bits, base64url-encoded. The
- * server keeps only the SHA-256 of the random part; the ids let it find the session (and set
- * the clinic for row-level security) without a global lookup.
+ * An opaque token: clinic id, the id of what it opens and 256 random bits, base64url-encoded.
+ * Refresh tokens name a session; MFA enrollment tokens (handed out instead of a session when a
+ * clinic requires a second factor the user has not set up) name the user — not JWTs, so no other
+ * endpoint can mistake one for an access token. The server keeps only the SHA-256 of the random
+ * part; the ids let it find the record (and set the clinic for row-level security) without a
+ * global lookup.
  */
-record RefreshToken(ClinicId clinic, UUID sessionId, byte[] secret) {
+record OpaqueToken(ClinicId clinic, UUID id, byte[] secret) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int LENGTH = 16 + 16 + 32;
 
-    static RefreshToken fresh(ClinicId clinic, UUID sessionId) {
+    static OpaqueToken fresh(ClinicId clinic, UUID id) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
-        return new RefreshToken(clinic, sessionId, secret);
+        return new OpaqueToken(clinic, id, secret);
     }
 
-    static Optional<RefreshToken> parse(String token) {
+    static Optional<OpaqueToken> parse(String token) {
         if (token == null || token.length() > 128) {
             return Optional.empty();
         }
@@ -40,10 +43,10 @@ record RefreshToken(ClinicId clinic, UUID sessionId, byte[] secret) {
         }
         ByteBuffer buffer = ByteBuffer.wrap(raw);
         UUID clinic = new UUID(buffer.getLong(), buffer.getLong());
-        UUID session = new UUID(buffer.getLong(), buffer.getLong());
+        UUID id = new UUID(buffer.getLong(), buffer.getLong());
         byte[] secret = new byte[32];
         buffer.get(secret);
-        return Optional.of(new RefreshToken(clinic.equals(new UUID(0, 0)) ? null : new ClinicId(clinic), session,
+        return Optional.of(new OpaqueToken(clinic.equals(new UUID(0, 0)) ? null : new ClinicId(clinic), id,
                 secret));
     }
 
@@ -51,7 +54,7 @@ record RefreshToken(ClinicId clinic, UUID sessionId, byte[] secret) {
         UUID clinicValue = clinic == null ? new UUID(0, 0) : clinic.value();
         ByteBuffer buffer = ByteBuffer.allocate(LENGTH);
         buffer.putLong(clinicValue.getMostSignificantBits()).putLong(clinicValue.getLeastSignificantBits());
-        buffer.putLong(sessionId.getMostSignificantBits()).putLong(sessionId.getLeastSignificantBits());
+        buffer.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
         buffer.put(secret);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
@@ -65,6 +68,6 @@ record RefreshToken(ClinicId clinic, UUID sessionId, byte[] secret) {
     }
 
     boolean matches(byte[] storedHash) {
-        return MessageDigest.isEqual(hash(), storedHash);
+        return storedHash != null && MessageDigest.isEqual(hash(), storedHash);
     }
 }
