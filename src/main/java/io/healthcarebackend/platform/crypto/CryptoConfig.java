@@ -26,9 +26,10 @@ public class CryptoConfig {
             @Value("${app.phi.keystore.migration-password}") String migrationPassword,
             @Value("${spring.flyway.placeholders.appRole:hb_app}") String appRole,
             @Value("${app.phi.keystore.pool-max:8}") int poolMax,
+            @Value("${app.phi.keystore.pool-min:1}") int poolMin,
             @Value("${spring.flyway.enabled:true}") boolean migrate) {
         return new PostgresPatientKeyStore(new PostgresPatientKeyStore.Settings(url, user, password, migrationUser,
-                migrationPassword, appRole, poolMax, migrate));
+                migrationPassword, appRole, poolMax, poolMin, migrate));
     }
 
     @Bean

@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class PostgresPatientKeyStore implements PatientKeyStore, DisposableBean {
 
     record Settings(String url, String user, String password, String migrationUser, String migrationPassword,
-            String appRole, int poolMax, boolean migrate) {
+            String appRole, int poolMax, int poolMin, boolean migrate) {
     }
 
     private final HikariDataSource pool;
@@ -42,7 +42,7 @@ final class PostgresPatientKeyStore implements PatientKeyStore, DisposableBean {
         config.setUsername(settings.user());
         config.setPassword(settings.password());
         config.setMaximumPoolSize(settings.poolMax());
-        config.setMinimumIdle(1);
+        config.setMinimumIdle(settings.poolMin());
         config.setConnectionTimeout(5000);
         config.setPoolName("hb-keystore");
         config.addDataSourceProperty("ApplicationName", "healthcare-backend-keystore");
