@@ -1,6 +1,7 @@
 package io.healthcarebackend.support;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.util.UUID;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
+import org.springframework.test.context.cache.ContextCache;
 
 /**
  * One fresh PostgreSQL database per test run, created with the same script developers use
@@ -63,6 +65,7 @@ public final class TestDatabase implements LauncherSessionListener {
         if (!created) {
             return;
         }
+        closeSpringContexts();
         try (Connection c = admin(); var s = c.createStatement()) {
             for (String db : new String[] {NAME, KEYS_NAME}) {
                 s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
@@ -80,6 +83,22 @@ public final class TestDatabase implements LauncherSessionListener {
             Thread.currentThread().interrupt();
         }
         created = false;
+    }
+
+    /**
+     * Closes the application contexts Spring's test framework keeps cached, before their database
+     * is dropped: left to the JVM's exit, each one's shutdown waits on connections to a database
+     * that no longer exists (5 s per context). The cache is Spring's package-private static.
+     */
+    private static void closeSpringContexts() {
+        try {
+            Field cache = Class.forName("org.springframework.test.context.cache.DefaultCacheAwareContextLoaderDelegate")
+                    .getDeclaredField("defaultContextCache");
+            cache.setAccessible(true);
+            ((ContextCache) cache.get(null)).clear();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("Spring test contexts stay open until the JVM exits: " + e);
+        }
     }
 
     public static String jdbcUrl() {
