@@ -79,7 +79,7 @@ class RateLimitRulesTest extends RateLimitedApiTest {
 
         assertThat(item(first, "per-clinic").path("key").asString()).isEqualTo("clinic");
         assertThat(item(first, "login-ip").path("limit").asLong()).isEqualTo(6);
-        assertThat(item(first, "user").path("algorithm").asString()).isEqualTo("token-bucket");
+        assertThat(item(first, "user").path("algorithm").asString()).isEqualTo("sliding-window");
     }
 
     @Test
