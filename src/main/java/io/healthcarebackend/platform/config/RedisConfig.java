@@ -1,6 +1,8 @@
 package io.healthcarebackend.platform.config;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -18,8 +20,14 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @ConditionalOnExpression("'${app.redis.url:}' != ''")
 class RedisConfig {
 
+    /** Without Lettuce's per-command latency histograms (recorded on every command, never read). */
+    @Bean(destroyMethod = "shutdown")
+    ClientResources redisClientResources() {
+        return ClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
+    }
+
     @Bean
-    LettuceConnectionFactory redisConnectionFactory(RuntimeSettings settings) {
+    LettuceConnectionFactory redisConnectionFactory(RuntimeSettings settings, ClientResources resources) {
         RedisURI uri = RedisURI.create(settings.redis().url());
         RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
         standalone.setDatabase(uri.getDatabase());
@@ -30,7 +38,7 @@ class RedisConfig {
             standalone.setPassword(uri.getPassword());
         }
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
-                .commandTimeout(Duration.ofSeconds(2));
+                .commandTimeout(Duration.ofSeconds(2)).clientResources(resources);
         if (uri.isSsl()) {
             client.useSsl();
         }
