@@ -26,6 +26,18 @@ public record CurrentUser(UserId id, ClinicId clinicId, Role role, UUID sessionI
         return clinicId;
     }
 
+    /**
+     * A clinic named in a request's path, if this user may act on it: platform admins on any, staff
+     * on their own only — another clinic answers 404, exactly like one that does not exist.
+     */
+    public ClinicId mayActOn(UUID clinicId) {
+        ClinicId named = new ClinicId(clinicId);
+        if (!is(Role.PLATFORM_ADMIN) && !named.equals(this.clinicId)) {
+            throw new ApiException.NotFound("Clinic");
+        }
+        return named;
+    }
+
     public boolean is(Role other) {
         return role == other;
     }

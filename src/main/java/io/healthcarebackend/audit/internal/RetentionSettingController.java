@@ -7,7 +7,6 @@ import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
-import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.db.TenantTx;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -49,7 +48,7 @@ class RetentionSettingController {
 
     @GetMapping
     Retention get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        ClinicId clinic = allowed(user, id);
+        ClinicId clinic = user.mayActOn(id);
         return tx.readInClinic(clinic, () -> new Retention(current(clinic)));
     }
 
@@ -57,7 +56,7 @@ class RetentionSettingController {
     @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PLATFORM_ADMIN')")
     Retention set(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody Retention body) {
-        ClinicId clinic = allowed(user, id);
+        ClinicId clinic = user.mayActOn(id);
         return tx.inClinic(clinic, () -> {
             int before = current(clinic);
             jdbc.sql("update clinics set audit_retention_months = :months where id = :id")
@@ -67,15 +66,6 @@ class RetentionSettingController {
                     "audit retention " + before + " -> " + body.months() + " months"));
             return body;
         });
-    }
-
-    /** Staff act on their own clinic only (another clinic is a 404); platform admins on any. */
-    private static ClinicId allowed(CurrentUser user, UUID id) {
-        ClinicId clinic = new ClinicId(id);
-        if (!user.is(Role.PLATFORM_ADMIN) && !clinic.equals(user.clinicId())) {
-            throw new ApiException.NotFound("Clinic");
-        }
-        return clinic;
     }
 
     private int current(ClinicId clinic) {

@@ -6,7 +6,6 @@ import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Ids;
-import io.healthcarebackend.platform.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -60,10 +59,7 @@ class ClinicController {
     /** Platform admins may read any clinic; staff only their own (another clinic's id is a 404). */
     @GetMapping("/{id}")
     ClinicResponse get(@PathVariable UUID id, @AuthenticationPrincipal CurrentUser user) {
-        ClinicId clinic = new ClinicId(id);
-        if (!user.is(Role.PLATFORM_ADMIN) && !clinic.equals(user.clinicId())) {
-            throw new ApiException.NotFound("Clinic");
-        }
+        ClinicId clinic = user.mayActOn(id);
         return clinics.find(clinic).map(ClinicResponse::of).orElseThrow(() -> new ApiException.NotFound("Clinic"));
     }
 }

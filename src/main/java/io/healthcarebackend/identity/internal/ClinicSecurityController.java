@@ -7,7 +7,6 @@ import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
-import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.db.TenantTx;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -46,14 +45,14 @@ class ClinicSecurityController {
 
     @GetMapping
     Security get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        ClinicId clinic = allowed(user, id);
+        ClinicId clinic = user.mayActOn(id);
         return tx.readInClinic(clinic, () -> new Security(current(clinic)));
     }
 
     @PutMapping
     @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PLATFORM_ADMIN')")
     Security set(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id, @Valid @RequestBody Security body) {
-        ClinicId clinic = allowed(user, id);
+        ClinicId clinic = user.mayActOn(id);
         return tx.inClinic(clinic, () -> {
             boolean before = current(clinic);
             repository.setClinicSetting(clinic, body.mfaRequired());
@@ -62,15 +61,6 @@ class ClinicSecurityController {
                     "MFA required " + before + " -> " + body.mfaRequired()));
             return body;
         });
-    }
-
-    /** Staff act on their own clinic only (another clinic is a 404); platform admins on any. */
-    private static ClinicId allowed(CurrentUser user, UUID id) {
-        ClinicId clinic = new ClinicId(id);
-        if (!user.is(Role.PLATFORM_ADMIN) && !clinic.equals(user.clinicId())) {
-            throw new ApiException.NotFound("Clinic");
-        }
-        return clinic;
     }
 
     private boolean current(ClinicId clinic) {
