@@ -7,9 +7,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.cache.ContextCache;
 
 /**
@@ -90,6 +95,7 @@ public final class TestDatabase implements LauncherSessionListener {
      * is dropped: left to the JVM's exit, each one's shutdown waits on connections to a database
      * that no longer exists (5 s per context). The cache is Spring's package-private static.
      */
+    @SuppressWarnings("unchecked")
     private static void closeSpringContexts() {
         try {
             Field cache = Class.forName("org.springframework.test.context.cache.DefaultCacheAwareContextLoaderDelegate")
@@ -98,6 +104,26 @@ public final class TestDatabase implements LauncherSessionListener {
             ((ContextCache) cache.get(null)).clear();
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.err.println("Spring test contexts stay open until the JVM exits: " + e);
+        }
+        // Applications tests started themselves and every other context Spring Boot still has
+        // registered for its JVM shutdown hook.
+        try {
+            Field hook = SpringApplication.class.getDeclaredField("shutdownHook");
+            hook.setAccessible(true);
+            Object shutdownHook = hook.get(null);
+            Field contexts = shutdownHook.getClass().getDeclaredField("contexts");
+            contexts.setAccessible(true);
+            List<ConfigurableApplicationContext> open;
+            synchronized (shutdownHook) {
+                open = new ArrayList<>((Set<ConfigurableApplicationContext>) contexts.get(shutdownHook));
+            }
+            for (ConfigurableApplicationContext context : open) {
+                if (context.isActive()) {
+                    context.close();
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("Spring Boot applications stay open until the JVM exits: " + e);
         }
     }
 
