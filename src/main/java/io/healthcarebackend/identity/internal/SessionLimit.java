@@ -23,13 +23,13 @@ class SessionLimit {
     private static final Logger log = LoggerFactory.getLogger(SessionLimit.class);
 
     private final SessionStore sessions;
-    private final SessionLivenessCache liveness;
+    private final SessionRevocation revocation;
     private final SessionSettings settings;
     private final AuditTrail audit;
 
-    SessionLimit(SessionStore sessions, SessionLivenessCache liveness, SessionSettings settings, AuditTrail audit) {
+    SessionLimit(SessionStore sessions, SessionRevocation revocation, SessionSettings settings, AuditTrail audit) {
         this.sessions = sessions;
-        this.liveness = liveness;
+        this.revocation = revocation;
         this.settings = settings;
         this.audit = audit;
     }
@@ -42,8 +42,7 @@ class SessionLimit {
             return;
         }
         List<UUID> evicted = live.stream().map(Session::id).filter(id -> !id.equals(keep)).limit(excess).toList();
-        evicted.forEach(id -> sessions.revoke(clinic, id));
-        liveness.evictAll(evicted);
+        evicted.forEach(id -> revocation.end(clinic, id));
         log.info("User {} reached {} sessions; {} oldest ended", user, settings.maxPerUser(), evicted.size());
         audit.recordDurably(evicted.stream()
                 .map(id -> AuditEvent.anonymous(clinic, AuditAction.SESSION_REVOKED, AuditOutcome.SUCCESS)
