@@ -45,6 +45,14 @@ class PhiCodec {
                 row.version(), row.createdAt(), row.updatedAt(), row.restricted());
     }
 
+    /** Only the contact fields a reminder needs; the rest of the record stays sealed. */
+    io.healthcarebackend.patient.PatientContacts.Contact openContact(StoredPatient row, Aead key)
+            throws GeneralSecurityException {
+        Binder b = new Binder(key, row.clinicId(), row.id());
+        return new io.healthcarebackend.patient.PatientContacts.Contact(b.open("email", row.fields().email()),
+                b.open("phone", row.fields().phone()));
+    }
+
     private record Binder(Aead key, ClinicId clinic, UUID patient) {
 
         byte[] seal(String field, String value) {
