@@ -38,6 +38,14 @@ db-init: ## Create the development database and roles if missing
 run: jdk db-init build ## Start the service on :8088 (development profile, demo data)
 	java $(JAVA_OPTS) -jar $(JAR)
 
+.PHONY: run-api
+run-api: jdk db-init build ## Start an API instance only (APP_ROLE=api: serves HTTP, enqueues jobs, runs none) on $${PORT:-8088}
+	APP_ROLE=api java $(JAVA_OPTS) -jar $(JAR)
+
+.PHONY: run-worker
+run-worker: jdk db-init build ## Start a worker only (APP_ROLE=worker: runs jobs; /health and /metrics on $${PORT:-8089})
+	APP_ROLE=worker PORT=$${PORT:-8089} java $(JAVA_OPTS) -jar $(JAR)
+
 .PHONY: aot
 aot: jdk db-init build ## Build the JDK AOT cache (start-up about twice as fast; see docs/benchmarks.md)
 	@scripts/aot-cache.sh
