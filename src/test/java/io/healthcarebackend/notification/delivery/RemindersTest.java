@@ -76,6 +76,12 @@ class RemindersTest extends WorkerTest {
         JsonNode mailRecord = records.stream().filter(r -> r.path("channel").asString().equals("EMAIL")).findFirst()
                 .orElseThrow();
         assertThat(mail.getMessageID()).contains(mailRecord.path("idempotencyKey").asString());
+
+        String metrics = api.get("/metrics", null, Map.of("Accept", "text/plain")).raw().body();
+        assertThat(metrics).containsPattern(
+                "healthcare_notifications_total\\{.*channel=\"SMS\",kind=\"CONFIRMATION\",outcome=\"sent\"} [1-9]")
+                .containsPattern("healthcare_reminder_lag_seconds_count\\{.*kind=\"CONFIRMATION\"} [1-9]")
+                .containsPattern("healthcare_queue_depth\\{.*task=\"appointment-reminder\"}");
     }
 
     @Test

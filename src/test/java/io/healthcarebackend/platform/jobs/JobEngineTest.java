@@ -101,6 +101,10 @@ class JobEngineTest extends WorkerTest {
                             (long) (settings.maxDelay().toMillis() * (1 - settings.jitter()))));
         }
         assertThat(execution(id).orElseThrow().getConsecutiveFailures()).isEqualTo(settings.maxAttempts());
+        String metrics = api.get("/metrics", null, Map.of("Accept", "text/plain")).raw().body();
+        assertThat(metrics).contains("healthcare_job_failures_total{application=\"healthcare-backend\",task=\"test-job\"}")
+                .contains("healthcare_job_dead_total{application=\"healthcare-backend\",task=\"test-job\"}")
+                .containsPattern("healthcare_job_duration_seconds_count\\{.*outcome=\"failure\",task=\"test-job\"}");
         sleep(1000);
         assertThat(RUNS.get(id)).as("a dead job is never polled again").hasSize(settings.maxAttempts());
 
