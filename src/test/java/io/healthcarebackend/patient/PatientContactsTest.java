@@ -41,8 +41,12 @@ class PatientContactsTest extends ApiTest {
         put(clinic, id, "device-1:APA91bRotated_token-value");
         assertThat(contactOf(clinic, id)).contains(new Contact("reach.me@example.invalid", "+49 30 1234567",
                 "device-1:APA91bRotated_token-value"));
+        assertThat(api.patch("/api/v1/patients/" + id, clinic.adminToken, Map.of("email", "new@example.invalid"))
+                .status()).isEqualTo(200);
+        assertThat(contactOf(clinic, id)).as("a PATCH of the record keeps the token").contains(
+                new Contact("new@example.invalid", "+49 30 1234567", "device-1:APA91bRotated_token-value"));
         assertThat(api.delete("/api/v1/patients/" + id + "/push-token", clinic.adminToken).status()).isEqualTo(204);
-        assertThat(contactOf(clinic, id)).contains(new Contact("reach.me@example.invalid", "+49 30 1234567", null));
+        assertThat(contactOf(clinic, id)).contains(new Contact("new@example.invalid", "+49 30 1234567", null));
     }
 
     @Test
@@ -67,7 +71,7 @@ class PatientContactsTest extends ApiTest {
 
         superuser("update patients set push_token = (select push_token from patients where id = ?) where id = ?",
                 victim, target);
-        superuser("update patients set push_token = email where id = ? and id = ?", moved, moved);
+        superuser("update patients set push_token = email where id = ?", moved);
 
         assertThat(contactOf(clinic, target)).as("another patient's token").isEmpty();
         assertThat(contactOf(clinic, moved)).as("the e-mail's ciphertext as a token").isEmpty();
@@ -100,10 +104,11 @@ class PatientContactsTest extends ApiTest {
         assertThat(set.status()).as("%s", set).isEqualTo(204);
     }
 
-    private static void superuser(String sql, String first, String second) throws Exception {
+    private static void superuser(String sql, String... ids) throws Exception {
         try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, UUID.fromString(first));
-            s.setObject(2, UUID.fromString(second));
+            for (int i = 0; i < ids.length; i++) {
+                s.setObject(i + 1, UUID.fromString(ids[i]));
+            }
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
     }
