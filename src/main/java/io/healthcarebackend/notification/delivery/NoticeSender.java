@@ -111,7 +111,7 @@ class NoticeSender {
         }
         UUID patient = appointment.get().patientId();
         NotificationSettings s = settings.of(clinic);
-        Contact contact = contacts.contactOf(clinic, patient).orElse(new Contact(null, null));
+        Contact contact = contacts.contactOf(clinic, patient).orElse(new Contact(null, null, null));
         List<Attempt> attempts = new ArrayList<>();
         ZoneId zone = clinics.timeZone(clinic);
         String clinicName = clinics.find(clinic).map(c -> c.name()).orElse("");
@@ -150,8 +150,7 @@ class NoticeSender {
         return switch (channel) {
             case EMAIL -> contact.email();
             case SMS -> contact.phone();
-            // No device registry yet: push needs the patient's app to register a token (not built).
-            case PUSH -> null;
+            case PUSH -> contact.pushToken();
         };
     }
 

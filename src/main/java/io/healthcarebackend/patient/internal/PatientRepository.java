@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 class PatientRepository {
 
     private static final String COLUMNS = "id, clinic_id, given_name, family_name, birth_date, sex, email, phone, "
-            + "address, mrn, version, created_at, updated_at, erased_at, restricted";
+            + "address, mrn, push_token, version, created_at, updated_at, erased_at, restricted";
 
     private final JdbcClient jdbc;
     private final BlindIndex index;
@@ -58,10 +58,22 @@ class PatientRepository {
      */
     boolean erase(ClinicId clinic, UUID id) {
         return jdbc.sql("update patients set given_name = null, family_name = null, birth_date = null, sex = null, "
-                + "email = null, phone = null, address = null, mrn = null, name_index = '{}', "
+                + "email = null, phone = null, address = null, mrn = null, push_token = null, name_index = '{}', "
                 + "birth_date_index = null, mrn_index = null, erased_at = now(), version = version + 1, "
                 + "updated_at = now() where clinic_id = :clinic and id = :id and erased_at is null")
                 .param("clinic", clinic.value()).param("id", id)
+                .update() == 1;
+    }
+
+    /**
+     * Sets (a ciphertext) or clears (null) the push token, under the same optimistic version check
+     * as {@link #update}. False if the row changed meanwhile or was erased.
+     */
+    boolean updatePushToken(ClinicId clinic, UUID id, byte[] sealedToken, int expectedVersion) {
+        return jdbc.sql("update patients set push_token = :token, version = version + 1, updated_at = now() "
+                + "where clinic_id = :clinic and id = :id and version = :expected and erased_at is null")
+                .param("clinic", clinic.value()).param("id", id).param("token", sealedToken)
+                .param("expected", expectedVersion)
                 .update() == 1;
     }
 
@@ -130,7 +142,7 @@ class PatientRepository {
                 new StoredPatient.Sealed(rs.getBytes("given_name"), rs.getBytes("family_name"),
                         rs.getBytes("birth_date"), rs.getBytes("sex"), rs.getBytes("email"), rs.getBytes("phone"),
                         rs.getBytes("address"), rs.getBytes("mrn")),
-                rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
+                rs.getBytes("push_token"), rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(), rs.getTimestamp("erased_at") != null,
                 rs.getBoolean("restricted"));
     }

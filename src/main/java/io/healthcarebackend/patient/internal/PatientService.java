@@ -129,6 +129,25 @@ class PatientService {
     }
 
     /**
+     * Sets (token non-null) or clears (null) the device token of the patient's app, as an update of
+     * the record: same refusals as {@link #update} (404, 410, restricted 403), same version bump and
+     * conflict answer, same audit event. Only the key is needed to seal the token; the rest of the
+     * record stays sealed. The token itself goes nowhere but the ciphertext.
+     */
+    @Transactional
+    void setPushToken(CurrentUser user, UUID id, String token) {
+        ClinicId clinic = user.clinic();
+        StoredPatient row = patients.find(clinic, id).orElseThrow(() -> new ApiException.NotFound("Patient"));
+        Aead key = key(row);
+        restricted.requireAccess(user, row);
+        byte[] sealed = token == null ? null : codec.sealPushToken(clinic, id, token, key);
+        if (!patients.updatePushToken(clinic, id, sealed, row.version())) {
+            throw new ApiException.Conflict("CONCURRENT_UPDATE", "The patient was changed meanwhile; retry");
+        }
+        audit.recordWithChange(AuditEvent.by(user, AuditAction.UPDATE, AuditOutcome.SUCCESS).patient(id));
+    }
+
+    /**
      * GDPR Art. 17 by crypto-shredding. The row becomes a tombstone (ciphertext and search tokens
      * cleared) and the audit event is written in the same transaction; the patient's key is
      * destroyed last, before the commit: if the key store fails, nothing is erased and the client

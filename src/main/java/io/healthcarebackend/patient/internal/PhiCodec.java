@@ -17,6 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class PhiCodec {
 
+    private static final String PUSH_TOKEN = "pushToken";
+
     private final JsonMapper json;
 
     PhiCodec(JsonMapper json) {
@@ -45,12 +47,17 @@ class PhiCodec {
                 row.version(), row.createdAt(), row.updatedAt(), row.restricted());
     }
 
+    /** The device token of the patient's app, bound to its patient and field like every PHI value. */
+    byte[] sealPushToken(ClinicId clinic, UUID patient, String token, Aead key) {
+        return new Binder(key, clinic, patient).seal(PUSH_TOKEN, token);
+    }
+
     /** Only the contact fields a reminder needs; the rest of the record stays sealed. */
     io.healthcarebackend.patient.PatientContacts.Contact openContact(StoredPatient row, Aead key)
             throws GeneralSecurityException {
         Binder b = new Binder(key, row.clinicId(), row.id());
         return new io.healthcarebackend.patient.PatientContacts.Contact(b.open("email", row.fields().email()),
-                b.open("phone", row.fields().phone()));
+                b.open("phone", row.fields().phone()), b.open(PUSH_TOKEN, row.pushToken()));
     }
 
     private record Binder(Aead key, ClinicId clinic, UUID patient) {
