@@ -41,6 +41,9 @@ public abstract class WorkerTest extends ApiTest {
         registry.add("app.notifications.channels.sms.account-sid", () -> SMS_SID);
         registry.add("app.notifications.channels.sms.auth-token", () -> "test-token");
         registry.add("app.notifications.channels.sms.from", () -> "+15550000000");
+        registry.add("app.notifications.channels.push.provider-url", SMS::baseUrl);
+        registry.add("app.notifications.channels.push.project-id", () -> "hb-tests");
+        registry.add("app.notifications.channels.push.access-token", () -> "test-push-token");
         registry.add("app.notifications.channels.http-timeout", () -> "2s");
     }
 
@@ -57,9 +60,13 @@ public abstract class WorkerTest extends ApiTest {
         return server;
     }
 
-    /** The provider's normal answer: 201 with a message sid. */
+    /** The providers' normal answers: SMS 201 with a message sid, push 200 with a message name. */
     public static void acceptEverySms(WireMockServer server) {
         server.resetAll();
+        server.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v1/projects/hb-tests/messages:send"))
+                .willReturn(WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"name\":\"projects/hb-tests/messages/{{randomValue length=20 type='NUMERIC'}}\"}")
+                        .withTransformers("response-template")));
         server.stubFor(WireMock.post(WireMock.urlPathMatching("/2010-04-01/Accounts/.*/Messages.json"))
                 .willReturn(WireMock.aResponse().withStatus(201).withHeader("Content-Type", "application/json")
                         .withBody("{\"sid\":\"SM{{randomValue length=32 type='ALPHANUMERIC'}}\",\"status\":\"queued\"}")

@@ -167,6 +167,29 @@ class RemindersTest extends WorkerTest {
                 .isEqualTo("REMINDER"));
     }
 
+    @Test
+    void aPatientWhoseAppRegisteredAPushTokenGetsThePushToo() {
+        Clinic clinic = newClinic();
+        String patient = patientWith(clinic, "push-" + UUID.randomUUID() + "@tests.invalid", null);
+        String token = "fcm-" + UUID.randomUUID();
+        assertThat(api.put("/api/v1/patients/" + patient + "/push-token", clinic.adminToken, Map.of("token", token))
+                .status()).isEqualTo(204);
+        String id = book(clinic, patient, clinic.practitioner(), clinic.at(3, 11, 0));
+
+        await("a push to the patient's device", WAIT, () -> !SMS.findAll(postRequestedFor(
+                urlPathMatching("/v1/projects/hb-tests/messages:send")).withRequestBody(containing(token))).isEmpty());
+        LoggedRequest push = SMS.findAll(postRequestedFor(urlPathMatching("/v1/projects/hb-tests/messages:send"))
+                .withRequestBody(containing(token))).getFirst();
+        assertThat(push.getHeader("Authorization")).isEqualTo("Bearer test-push-token");
+        assertThat(push.getBodyAsString()).contains("Your appointment at Clinic").contains("11:00");
+        List<JsonNode> records = awaitDeliveries(clinic, id, 2);
+        assertThat(records).extracting(r -> r.path("channel").asString()).containsExactlyInAnyOrder("EMAIL", "PUSH");
+        assertThat(records).allMatch(r -> r.path("status").asString().equals("SENT"));
+        assertThat(push.getHeader("X-Idempotency-Key")).isEqualTo(records.stream()
+                .filter(r -> r.path("channel").asString().equals("PUSH")).findFirst().orElseThrow()
+                .path("idempotencyKey").asString());
+    }
+
     // --- helpers
 
     private String patientWith(Clinic clinic, String email, String phone) {
