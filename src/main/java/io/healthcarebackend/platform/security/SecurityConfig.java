@@ -38,7 +38,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 /**
  * Bearer-token security for the API: stateless (no HTTP session, no saved requests), every route
  * authenticated except login, refresh, key discovery, probes, metrics, API docs and the
- * (data-free) {@code /logger} page. Roles are checked per endpoint with method security; 401 and
+ * (data-free) {@code /logger} and {@code /queue-dashboard} pages. Roles are checked per endpoint with method security; 401 and
  * 403 are problem+json like every other error, and a 403 is reported for auditing
  * ({@link AuditedRequests}) like one raised in a controller.
  */
@@ -91,6 +91,13 @@ class SecurityConfig {
                         // The /logger page and its script and style hold no data (a browser navigation
                         // cannot carry a bearer token); its APIs under /logger/api/** stay protected.
                         .requestMatchers("/logger", "/logger/*.js", "/logger/*.css").permitAll()
+                        // Likewise the /queue-dashboard page (db-scheduler-ui's page with ours around it),
+                        // its script and style and the app's files; the app's API and the summary under
+                        // it are for platform administrators only.
+                        .requestMatchers("/queue-dashboard", "/queue-dashboard/", "/queue-dashboard/*.js",
+                                "/queue-dashboard/*.css", "/queue-dashboard/db-scheduler",
+                                "/queue-dashboard/db-scheduler/**").permitAll()
+                        .requestMatchers("/queue-dashboard/**").hasRole("PLATFORM_ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .bearerTokenResolver(new BearerHeaderResolver())
