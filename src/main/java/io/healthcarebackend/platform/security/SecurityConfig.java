@@ -92,12 +92,11 @@ class SecurityConfig {
                         // cannot carry a bearer token); its APIs under /logger/api/** stay protected.
                         .requestMatchers("/logger", "/logger/*.js", "/logger/*.css").permitAll()
                         // Likewise the /queue-dashboard page (db-scheduler-ui's page with ours around it),
-                        // its script and style and the app's files; the app's API and the summary under
-                        // it are for platform administrators only.
+                        // its script and style and the app's files; everything else under it needs a
+                        // token, and a platform administrator's (checked in MVC: PlatformAdminsOnly).
                         .requestMatchers("/queue-dashboard", "/queue-dashboard/", "/queue-dashboard/*.js",
                                 "/queue-dashboard/*.css", "/queue-dashboard/db-scheduler",
                                 "/queue-dashboard/db-scheduler/**").permitAll()
-                        .requestMatchers("/queue-dashboard/**").hasRole("PLATFORM_ADMIN")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .bearerTokenResolver(new BearerHeaderResolver())

@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -17,7 +18,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * starter's {@code @ConditionalOnMissingBean} override points, for the page route and for the
  * app's deep links alike — by {@link DashboardPage}: the same page with a sign-in form, the queue
  * summary and a script that hands the app's calls their token. The page gets a CSP of its own,
- * and every change made through the dashboard is logged.
+ * everything else under {@code /queue-dashboard/} is for platform administrators only
+ * ({@link PlatformAdminsOnly}), and every change made through the dashboard is logged.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -28,6 +30,11 @@ class QueueDashboardConfig implements WebMvcConfigurer {
     static final String APP = ROOT + "/db-scheduler";
     static final String APP_API = ROOT + "/db-scheduler-api";
     static final String ADMINS = "hasRole('PLATFORM_ADMIN')";
+    /**
+     * The page, its script and style and the app's files: no data, open to anyone (SecurityConfig
+     * permits the same paths). Everything else under {@link #ROOT} is for platform administrators.
+     */
+    static final String[] PUBLIC = {ROOT, ROOT + "/", ROOT + "/*.js", ROOT + "/*.css", APP, APP + "/**"};
 
     /**
      * Scripts and styles of this origin only, nothing framed, no forms elsewhere. {@code style-src}
@@ -59,6 +66,8 @@ class QueueDashboardConfig implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new PlatformAdminsOnly()).addPathPatterns(ROOT + "/**")
+                .excludePathPatterns(PUBLIC).order(Ordered.HIGHEST_PRECEDENCE);
         registry.addInterceptor(new PageHeaders()).addPathPatterns(APP, APP + "/**");
         registry.addInterceptor(new QueueActionLog());
     }

@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.healthcarebackend.platform.jobs.DeadLetter;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.AuditLog;
+import io.healthcarebackend.support.AuditLog.Trace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,7 +120,8 @@ class QueueDashboardApiTest extends ApiTest {
         }
         List<String> reads = List.of(SUMMARY, APP_API + "/config", APP_API + "/tasks/all?filter=ALL",
                 APP_API + "/tasks/poll?filter=ALL", APP_API + "/tasks/details?taskName=" + TASK,
-                APP_API + "/logs/all");
+                // other spellings of an API path, and a path nothing serves
+                APP_API + "/tasks/%61ll?filter=ALL", "/queue-dashboard/db-scheduler-api/tasks/all/", APP_API + "/logs/all");
         List<String> writes = List.of(rerun(dead), APP_API + "/tasks/rerunGroup?name=" + TASK + "&onlyFailed=true",
                 delete(dead));
 
@@ -134,13 +137,26 @@ class QueueDashboardApiTest extends ApiTest {
         assertThat(rows.find(TASK, dead)).as("the refused calls left the dead job as it was")
                 .hasValueSatisfying(r -> assertThat(r.executionTime()).isEqualTo(DeadLetter.PARKED_UNTIL));
         String platform = platformToken();
-        for (String path : reads.subList(0, reads.size() - 1)) {
+        for (String path : reads.subList(0, 5)) {
             Api.Response answer = api.get(path, platform);
             assertThat(answer.status()).as("GET %s: %s", path, answer).isEqualTo(200);
             assertThat(answer.header("Content-Type")).startsWith("application/json");
         }
         // History is off (db-scheduler-ui.history: false): its API does not exist, even for the admin.
         assertProblem(api.get(APP_API + "/logs/all", platform), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void aRefusedCallIsAuditedAsAccessDeniedWithItsRoute() {
+        Clinic clinic = newClinic();
+        Trace trace = Trace.next();
+
+        assertProblem(api.post(delete("any"), clinic.adminToken, null, trace.headers()), 403, "FORBIDDEN");
+
+        assertThat(AuditLog.eventsOf(trace)).singleElement().satisfies(event -> assertThat(event)
+                .containsEntry("action", "ACCESS_DENIED").containsEntry("outcome", "DENIED")
+                .containsEntry("actor_role", "CLINIC_ADMIN").containsEntry("clinic_id", clinic.id)
+                .containsEntry("resource_type", "POST " + APP_API + "/tasks/delete"));
     }
 
     @Test
