@@ -3,6 +3,7 @@ package io.healthcarebackend.platform.jobs.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +176,28 @@ class QueueDashboardBrowserTest extends ApiTest {
     }
 
     @Test
+    void aUserWithASecondFactorIsAskedForTheCodeAndSignsInWithIt() {
+        // Any role will do to show the sign-in: only the one (shared) platform administrator could
+        // pass the role check, and enrolling it would change every other test's sign-in.
+        User officer = newClinic().user("COMPLIANCE_OFFICER");
+        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", officer.token(), null);
+        assertThat(started.status()).as("%s", started).isEqualTo(200);
+        String secret = started.text("secret");
+        long step = freshStep();
+        assertThat(api.post("/api/v1/auth/mfa/enrollment/confirm", officer.token(),
+                Map.of("code", totp(secret, step))).status()).isEqualTo(200);
+
+        signIn(officer.email(), PASSWORD);
+        waitFor(Duration.ofSeconds(10), () -> visible("qd-totp-field"));
+        assertThat(text("qd-login-error")).contains("code");
+        // The e-mail and password stay filled in; only the code is added.
+        browser.findElement(By.id("qd-totp")).sendKeys(totp(secret, step + 1));
+        browser.findElement(By.id("qd-login-submit")).click();
+        waitFor(Duration.ofSeconds(10), () -> visible("qd-denied-view"));
+        assertThat(text("qd-denied-message")).contains("403");
+    }
+
+    @Test
     void aRejectedAccessTokenIsRenewedWithTheRefreshTokenAndTheDashboardCarriesOn() {
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
         waitFor(Duration.ofSeconds(10), () -> visible("qd-summary-view"));
@@ -201,6 +224,45 @@ class QueueDashboardBrowserTest extends ApiTest {
         waitFor(Duration.ofSeconds(5), () -> visible("qd-login-error"));
         assertThat(visible("qd-summary-view")).isFalse();
         assertThat(browser.findElement(By.id("root")).isDisplayed()).isFalse();
+    }
+
+    /** The current TOTP time step, waiting for the next one when this one ends within 10 s. */
+    private static long freshStep() {
+        long left = 30_000 - System.currentTimeMillis() % 30_000;
+        if (left < 10_000) {
+            try {
+                Thread.sleep(left + 50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return Instant.now().getEpochSecond() / 30;
+    }
+
+    /** What an authenticator app shows for the base32 key at a time step (RFC 6238, SHA-1, 6 digits). */
+    private static String totp(String base32, long step) {
+        java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : base32.toCharArray()) {
+            buffer = (buffer << 5) | "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                key.write(buffer >> (bits - 8) & 0xff);
+                bits -= 8;
+            }
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.toByteArray(), "HmacSHA1"));
+            byte[] h = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(step).array());
+            int o = h[19] & 0xf;
+            int value = ((h[o] & 0x7f) << 24) | ((h[o + 1] & 0xff) << 16) | ((h[o + 2] & 0xff) << 8) | (h[o + 3] & 0xff);
+            return String.format("%06d", value % 1_000_000);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void signIn(String email, String password) {
