@@ -93,11 +93,10 @@
   const isAppApi = (url) => url.origin === window.location.origin && url.pathname.startsWith(APP_API);
 
   window.fetch = function queueDashboardFetch(input, init) {
-    const url = urlOf(input);
-    return isAppApi(url) ? forApp(url, input, init) : nativeFetch(input, init);
+    return isAppApi(urlOf(input)) ? forApp(input, init) : nativeFetch(input, init);
   };
 
-  async function forApp(url, input, init) {
+  async function forApp(input, init) {
     for (;;) {
       await admitted;
       const res = await call(input, init);
@@ -160,9 +159,12 @@
     timer = setInterval(refreshSummary, REFRESH_EVERY_MS);
   }
 
+  // One load at a time; a change asked for meanwhile loads once more afterwards.
   let loading = false;
+  let again = false;
   async function refreshSummary() {
-    if (loading || !gateOpen) return;
+    if (!gateOpen) return;
+    if (loading) { again = true; return; }
     loading = true;
     try {
       const res = await call(SUMMARY, { headers: { Accept: 'application/json' } });
@@ -173,6 +175,10 @@
       // Offline for a moment: the next round tries again.
     } finally {
       loading = false;
+    }
+    if (again) {
+      again = false;
+      refreshSummary();
     }
   }
 

@@ -38,9 +38,10 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 /**
  * Bearer-token security for the API: stateless (no HTTP session, no saved requests), every route
  * authenticated except login, refresh, key discovery, probes, metrics, API docs and the
- * (data-free) {@code /logger} and {@code /queue-dashboard} pages. Roles are checked per endpoint with method security; 401 and
- * 403 are problem+json like every other error, and a 403 is reported for auditing
- * ({@link AuditedRequests}) like one raised in a controller.
+ * (data-free) {@code /logger} and {@code /queue-dashboard} pages. Roles are checked per endpoint with
+ * method security (under /queue-dashboard by an MVC interceptor); 401 and 403 are problem+json like
+ * every other error, and a 403 is reported for auditing ({@link AuditedRequests}) like one raised
+ * in a controller.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
