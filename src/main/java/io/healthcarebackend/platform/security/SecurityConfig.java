@@ -38,9 +38,10 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 /**
  * Bearer-token security for the API: stateless (no HTTP session, no saved requests), every route
  * authenticated except login, refresh, key discovery, probes, metrics, API docs and the
- * (data-free) {@code /logger} page. Roles are checked per endpoint with method security; 401 and
- * 403 are problem+json like every other error, and a 403 is reported for auditing
- * ({@link AuditedRequests}) like one raised in a controller.
+ * (data-free) {@code /logger} and {@code /queue-dashboard} pages. Roles are checked per endpoint with
+ * method security (under /queue-dashboard by an MVC interceptor); 401 and 403 are problem+json like
+ * every other error, and a 403 is reported for auditing ({@link AuditedRequests}) like one raised
+ * in a controller.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -91,6 +92,12 @@ class SecurityConfig {
                         // The /logger page and its script and style hold no data (a browser navigation
                         // cannot carry a bearer token); its APIs under /logger/api/** stay protected.
                         .requestMatchers("/logger", "/logger/*.js", "/logger/*.css").permitAll()
+                        // Likewise the /queue-dashboard page (db-scheduler-ui's page with ours around it),
+                        // its script and style and the app's files; everything else under it needs a
+                        // token, and a platform administrator's (checked in MVC: PlatformAdminsOnly).
+                        .requestMatchers("/queue-dashboard", "/queue-dashboard/", "/queue-dashboard/*.js",
+                                "/queue-dashboard/*.css", "/queue-dashboard/db-scheduler",
+                                "/queue-dashboard/db-scheduler/**").permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .bearerTokenResolver(new BearerHeaderResolver())
