@@ -41,6 +41,13 @@ class RequestAuditor implements RequestAudit {
         audit.recordDurably(about(event, route, targetId));
     }
 
+    @Override
+    public void jobs(CurrentUser user, JobAction action, String task, String instance) {
+        AuditAction recorded = action == JobAction.RETRIED ? AuditAction.JOB_RETRIED : AuditAction.JOB_DISCARDED;
+        audit.recordDurably(AuditEvent.by(user, recorded, AuditOutcome.SUCCESS).resource("Job", null)
+                .reason(task + (instance == null ? " (every failed and dead job)" : " " + instance)));
+    }
+
     private static AuditEvent about(AuditEvent event, String route, UUID targetId) {
         boolean patient = route != null && targetId != null && route.contains(PATIENT_ROUTE);
         return patient ? event.about(route, targetId, targetId) : event.resource(route, targetId);

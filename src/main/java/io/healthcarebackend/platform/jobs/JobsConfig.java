@@ -25,9 +25,21 @@ class JobsConfig {
 
     private static final Logger log = LoggerFactory.getLogger(JobsConfig.class);
 
+    /** JSON, and no data (a task without any, e.g. a recurring one) stays null both ways. */
     @Bean
     Serializer jobDataSerializer() {
-        return new Jackson3Serializer();
+        Jackson3Serializer json = new Jackson3Serializer();
+        return new Serializer() {
+            @Override
+            public byte[] serialize(Object data) {
+                return data == null ? null : json.serialize(data);
+            }
+
+            @Override
+            public <T> T deserialize(Class<T> type, byte[] bytes) {
+                return bytes == null ? null : json.deserialize(type, bytes);
+            }
+        };
     }
 
     @Bean

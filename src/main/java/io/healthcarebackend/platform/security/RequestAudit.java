@@ -22,4 +22,16 @@ public interface RequestAudit {
 
     /** Records a failed request durably, like {@link #denied}; {@code code} is the problem's code. */
     void failed(CurrentUser user, String method, String route, UUID targetId, int status, String code);
+
+    /** What an operator may do to background jobs. */
+    enum JobAction {
+        RETRIED, DISCARDED
+    }
+
+    /**
+     * Records, durably and before it is carried out, an operator's change to background jobs (a
+     * retry or a deletion on /queue-dashboard), like {@link #denied}. {@code task} and
+     * {@code instance} are ids (the instance null when the change covers the task's failed jobs).
+     */
+    void jobs(CurrentUser user, JobAction action, String task, String instance);
 }

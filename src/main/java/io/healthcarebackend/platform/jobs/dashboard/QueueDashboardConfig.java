@@ -2,6 +2,8 @@ package io.healthcarebackend.platform.jobs.dashboard;
 
 import no.bekk.dbscheduler.ui.controller.IndexHtmlController;
 import no.bekk.dbscheduler.ui.controller.SpaFallbackMvc;
+import io.healthcarebackend.platform.security.RequestAudit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -19,12 +21,18 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * app's deep links alike — by {@link DashboardPage}: the same page with a sign-in form, the queue
  * summary and a script that hands the app's calls their token. The page gets a CSP of its own,
  * everything else under {@code /queue-dashboard/} is for platform administrators only
- * ({@link PlatformAdminsOnly}), and every change made through the dashboard is logged.
+ * ({@link PlatformAdminsOnly}), and every change made through the dashboard is audited and logged.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 @ConditionalOnProperty(name = "db-scheduler-ui.enabled", matchIfMissing = true)
 class QueueDashboardConfig implements WebMvcConfigurer {
+
+    private final ObjectProvider<RequestAudit> audit;
+
+    QueueDashboardConfig(ObjectProvider<RequestAudit> audit) {
+        this.audit = audit;
+    }
 
     static final String ROOT = "/queue-dashboard";
     static final String APP = ROOT + "/db-scheduler";
@@ -69,6 +77,6 @@ class QueueDashboardConfig implements WebMvcConfigurer {
         registry.addInterceptor(new PlatformAdminsOnly()).addPathPatterns(ROOT + "/**")
                 .excludePathPatterns(PUBLIC).order(Ordered.HIGHEST_PRECEDENCE);
         registry.addInterceptor(new PageHeaders()).addPathPatterns(APP, APP + "/**");
-        registry.addInterceptor(new QueueActionLog());
+        registry.addInterceptor(new QueueActionLog(audit));
     }
 }

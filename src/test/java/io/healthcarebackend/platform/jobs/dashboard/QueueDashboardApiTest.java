@@ -8,7 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.healthcarebackend.platform.jobs.DeadLetter;
 import io.healthcarebackend.support.Api;
-import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.WorkerTest;
 import io.healthcarebackend.support.AuditLog;
 import io.healthcarebackend.support.AuditLog.Trace;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * page itself (public, data-free, with its own Content-Security-Policy).
  */
 @Import(DashboardTestJobs.class)
-class QueueDashboardApiTest extends ApiTest {
+class QueueDashboardApiTest extends WorkerTest {
 
     private static final String TASK = DashboardTestJobs.TASK;
     private static final String APP_API = "/queue-dashboard/db-scheduler-api";
@@ -187,9 +187,14 @@ class QueueDashboardApiTest extends ApiTest {
     void runNowOnADeadJobMakesItDueWithItsFailureCountResetAndAWorkerRunsIt() {
         String dead = id("dead");
         rows.dead(TASK, dead, 5);
-        Api.Response rerun = api.post(rerun(dead), platformToken(), null);
+        Trace trace = Trace.next();
+        Api.Response rerun = api.post(rerun(dead), platformToken(), null, trace.headers());
 
         assertThat(rerun.status()).as("%s", rerun).isEqualTo(200);
+        assertThat(AuditLog.eventsOf(trace)).singleElement().satisfies(event -> assertThat(event)
+                .containsEntry("action", "JOB_RETRIED").containsEntry("outcome", "SUCCESS")
+                .containsEntry("actor_role", "PLATFORM_ADMIN").containsEntry("resource_type", "Job")
+                .containsEntry("reason", TASK + " " + dead));
         // A worker may already have run it (and a finished one-time job is deleted).
         rows.find(TASK, dead).ifPresent(r -> {
             assertThat(r.executionTime()).isBeforeOrEqualTo(Instant.now());
@@ -205,9 +210,12 @@ class QueueDashboardApiTest extends ApiTest {
         rows.dead(TASK, dead, 5);
         rows.dead(TASK, other, 5);
 
-        Api.Response delete = api.post(delete(dead), platformToken(), null);
+        Trace trace = Trace.next();
+        Api.Response delete = api.post(delete(dead), platformToken(), null, trace.headers());
 
         assertThat(delete.status()).as("%s", delete).isEqualTo(200);
+        assertThat(AuditLog.eventsOf(trace)).singleElement().satisfies(event -> assertThat(event)
+                .containsEntry("action", "JOB_DISCARDED").containsEntry("reason", TASK + " " + dead));
         assertThat(rows.find(TASK, dead)).isEmpty();
         assertThat(rows.find(TASK, other)).as("only the one named").isPresent();
         assertThat(DashboardTestJobs.RAN).doesNotContain(dead);

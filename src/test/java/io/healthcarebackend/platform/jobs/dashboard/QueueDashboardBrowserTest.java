@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.healthcarebackend.support.Api;
-import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.WorkerTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * instructions rather than skipping it.
  */
 @Import(DashboardTestJobs.class)
-class QueueDashboardBrowserTest extends ApiTest {
+class QueueDashboardBrowserTest extends WorkerTest {
 
     static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
