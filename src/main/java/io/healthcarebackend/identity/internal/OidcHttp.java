@@ -1,23 +1,18 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.identity.internal.OidcRefusal.Kind;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import io.healthcarebackend.platform.http.CappedBody;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -95,7 +90,7 @@ class OidcHttp {
 
     /** One deadline for the whole exchange, body included, so a provider that trickles cannot hold a request. */
     private Answer send(HttpRequest request) {
-        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> new LimitedBody(MAX_BODY));
+        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> CappedBody.failingOver(MAX_BODY));
         try {
             HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Answer(response.statusCode(), response.body());
@@ -111,53 +106,6 @@ class OidcHttp {
         }
     }
 
-    /** Collects a response body up to a limit; a longer one fails the call instead of filling memory. */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final int limit;
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        LimitedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                if (body.size() + buffer.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("response larger than " + limit + " bytes"));
-                    return;
-                }
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                body.writeBytes(bytes);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(body.toByteArray());
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-    }
 
     /** The OAuth error code only (RFC 6749 5.2: a fixed ASCII vocabulary), never the description. */
     private static String errorCode(Answer answer) {

@@ -3,20 +3,16 @@ package io.healthcarebackend.notification.channel;
 import io.healthcarebackend.notification.channel.SendResult.Rejected;
 import io.healthcarebackend.notification.channel.SendResult.RetryLater;
 import io.healthcarebackend.notification.channel.SendResult.Sent;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import io.healthcarebackend.platform.http.CappedBody;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -121,7 +117,7 @@ final class ProviderHttp implements AutoCloseable {
 
     /** One deadline for the whole exchange, body included, so a provider that trickles cannot hold a worker. */
     private Answer exchange(HttpRequest request) throws TimeoutException, ExecutionException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> new LimitedBody(MAX_BODY));
+        CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(request, info -> CappedBody.truncatedAt(MAX_BODY));
         try {
             HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Answer(response.statusCode(), response.headers(), response.body());
@@ -136,51 +132,4 @@ final class ProviderHttp implements AutoCloseable {
         client.close();
     }
 
-    /**
-     * Keeps the first bytes of a response body and drops the rest: only an id or an error code is
-     * read from it, and a huge answer must not fill memory. (Failing the call instead would turn a
-     * provider's 2xx into a retry, and the message would go out twice.)
-     */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final int limit;
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-
-        LimitedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                int keep = Math.min(buffer.remaining(), limit - body.size());
-                if (keep > 0) {
-                    byte[] bytes = new byte[keep];
-                    buffer.get(bytes);
-                    body.writeBytes(bytes);
-                }
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(body.toByteArray());
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-    }
 }

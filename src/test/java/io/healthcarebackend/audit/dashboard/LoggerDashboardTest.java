@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.healthcarebackend.support.Api;
+import io.healthcarebackend.support.HeadlessChromium;
 import io.healthcarebackend.support.ApiTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -32,25 +28,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class LoggerDashboardTest extends ApiTest {
 
-    static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
 
     private WebDriver browser;
 
     @BeforeEach
     void openBrowser() {
-        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
-            fail("The browser tests need Chromium and its driver at %s and %s. Install them (Debian: apt-get install "
-                    + "chromium chromium-driver; scripts/ensure-services.sh does this when run as root) or point "
-                    + "CHROMIUM_BINARY and CHROMEDRIVER at them.", CHROMIUM, CHROMEDRIVER);
-        }
-        // Both paths explicit, so Selenium Manager never tries to download a browser or a driver.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
-                "--disable-dev-shm-usage", "--window-size=1400,1000");
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER)
-                .toFile()).build(), options);
+        browser = HeadlessChromium.start();
     }
 
     @AfterEach

@@ -1,0 +1,42 @@
+package io.healthcarebackend.support;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * Debian's Chromium and ChromeDriver, headless, for the dashboards' browser tests
+ * (scripts/ensure-services.sh installs them). Missing browsers fail the test with what to do;
+ * they are never downloaded.
+ */
+public final class HeadlessChromium {
+
+    public static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium");
+    public static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
+
+    private HeadlessChromium() {
+    }
+
+    /** A new browser whose console log the test can read. */
+    public static WebDriver start() {
+        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+            fail("The browser tests need Chromium and its driver at %s and %s. Install them (Debian: apt-get install "
+                    + "chromium chromium-driver; scripts/ensure-services.sh does this when run as root) or point "
+                    + "CHROMIUM_BINARY and CHROMEDRIVER at them.", CHROMIUM, CHROMEDRIVER);
+        }
+        // Both paths explicit, so Selenium Manager never tries to download a browser or a driver.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox",
+                "--disable-dev-shm-usage", "--window-size=1400,1000");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER)
+                .toFile()).build(), options);
+    }
+}
