@@ -18,7 +18,6 @@ import io.healthcarebackend.scheduling.AppointmentLookup.Summary;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +37,7 @@ import org.springframework.stereotype.Component;
 class NoticeSender {
 
     static final String NO_ADDRESS = "no address for any enabled channel";
+    static final String NO_CHANNEL = "no enabled channel is configured";
 
     private final AppointmentLookup appointments;
     private final PatientContacts contacts;
@@ -111,32 +111,43 @@ class NoticeSender {
         }
         UUID patient = appointment.get().patientId();
         NotificationSettings s = settings.of(clinic);
+        List<ChannelAdapter> usable = s.channels().stream().map(adapters::configured).flatMap(Optional::stream)
+                .toList();
+        if (usable.isEmpty()) {
+            // Nothing could carry it: the patient's record is not even decrypted.
+            return skipped(notice, patient, NO_CHANNEL);
+        }
         Contact contact = contacts.contactOf(clinic, patient).orElse(new Contact(null, null, null));
         List<Attempt> attempts = new ArrayList<>();
-        ZoneId zone = clinics.timeZone(clinic);
-        String clinicName = clinics.find(clinic).map(c -> c.name()).orElse("");
         boolean reachable = false;
-        for (Channel channel : s.channels()) {
+        for (ChannelAdapter adapter : usable) {
+            Channel channel = adapter.channel();
             String address = address(contact, channel);
-            Optional<ChannelAdapter> adapter = adapters.configured(channel);
-            if (address == null || address.isBlank() || adapter.isEmpty()) {
+            if (address == null || address.isBlank()) {
                 continue;
             }
             reachable = true;
             UUID key = key(notice, channel.name());
             Delivery before = deliveries.begin(clinic, notice, patient, channel, key, clock.instant());
-            if (before.status().done()) {
-                continue;
+            if (!before.status().done()) {
+                attempts.add(new Attempt(adapter, message(notice, s, channel, key, address)));
             }
-            Template text = Templates.render(Templates.of(s, notice.kind(), channel), clinicName, notice.start(), zone);
-            attempts.add(new Attempt(adapter.get(),
-                    new OutboundMessage(key.toString(), channel, address, text.subject(), text.body())));
         }
-        if (!reachable) {
-            deliveries.skipped(clinic, notice, patient, key(notice, "NONE"), NO_ADDRESS, clock.instant());
-            metrics.outcome(notice, null, "skipped");
-        }
-        return attempts;
+        return reachable ? attempts : skipped(notice, patient, NO_ADDRESS);
+    }
+
+    private OutboundMessage message(Notice notice, NotificationSettings s, Channel channel, UUID key, String address) {
+        ClinicId clinic = notice.clinic();
+        String clinicName = clinics.find(clinic).map(c -> c.name()).orElse("");
+        Template text = Templates.render(Templates.of(s, notice.kind(), channel), clinicName, notice.start(),
+                clinics.timeZone(clinic));
+        return new OutboundMessage(key.toString(), channel, address, text.subject(), text.body());
+    }
+
+    private List<Attempt> skipped(Notice notice, UUID patient, String reason) {
+        deliveries.skipped(notice.clinic(), notice, patient, key(notice, "NONE"), reason, clock.instant());
+        metrics.outcome(notice, null, "skipped");
+        return List.of();
     }
 
     private void record(ClinicId clinic, UUID key, Status status, String reason) {

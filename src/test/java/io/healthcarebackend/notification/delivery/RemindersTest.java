@@ -124,6 +124,19 @@ class RemindersTest extends WorkerTest {
     }
 
     @Test
+    void withoutAnEnabledChannelTheMessageIsSkippedWithoutOpeningThePatientsRecord() {
+        Clinic clinic = newClinic();
+        assertThat(api.put("/api/v1/clinics/" + clinic.id + "/notification-settings", clinic.adminToken,
+                Map.of("confirmations", true, "reminderOffsetsMinutes", List.of(120), "channels", List.of()))
+                .status()).isEqualTo(200);
+        String id = book(clinic, patientWith(clinic, "quiet-" + UUID.randomUUID() + "@tests.invalid", null),
+                clinic.practitioner(), clinic.at(3, 9, 0));
+        JsonNode skipped = awaitDeliveries(clinic, id, 1).getFirst();
+        assertThat(skipped.path("status").asString()).isEqualTo("SKIPPED");
+        assertThat(skipped.path("lastError").asString()).isEqualTo(NoticeSender.NO_CHANNEL);
+    }
+
+    @Test
     void remindersRespectTheClinicsQuietHoursInItsTimeZone() {
         Clinic clinic = newClinic("America/New_York");
         Api.Response set = api.put("/api/v1/clinics/" + clinic.id + "/notification-settings", clinic.adminToken,
