@@ -9,12 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Single-node mode (no {@code REDIS_URL}): each clinic's last {@code retention} events in a ring
- * in memory, handed straight to this instance's hub. Ids are {@code <start-up millis>-<sequence>}:
- * monotonic within the process, and an id of an earlier process (the client outlived a restart)
- * never passes for one of this process, so such a client gets a reset. A clinic's ring is dropped
- * after {@code idleExpiry} without events; a client resuming from before a dropped ring's last
- * event gets a reset too (conservatively: from before any dropped ring's last event).
+ * Single-node mode (no {@code REDIS_URL}): each clinic's events of the last {@code retentionTime},
+ * at most {@code retention} of them, in a ring in memory, handed straight to this instance's hub.
+ * Ids are {@code <start-up millis>-<sequence>}: monotonic within the process, and an id of an
+ * earlier process (the client outlived a restart) never passes for one of this process, so such a
+ * client gets a reset. A clinic's ring is dropped after {@link StreamSettings#QUIET_CLINIC_EXPIRY}
+ * without events; a client resuming from before a dropped ring's last event gets a reset too
+ * (conservatively: from before any dropped ring's last event).
  */
 final class InProcessClinicEvents implements ClinicEvents {
 
@@ -22,7 +23,8 @@ final class InProcessClinicEvents implements ClinicEvents {
 
     private final StreamHub hub;
     private final int retention;
-    private final long idleExpiryMillis;
+    private final long retentionMillis;
+    private final long quietExpiryMillis;
     private final Clock clock;
     private final long epoch;
     private final AtomicLong sequence = new AtomicLong();
@@ -30,8 +32,11 @@ final class InProcessClinicEvents implements ClinicEvents {
     private final AtomicLong evictedUpTo = new AtomicLong();
     private volatile long nextSweep;
 
+    private record Stored(Entry entry, long atMillis) {
+    }
+
     private static final class Ring {
-        final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        final ArrayDeque<Stored> entries = new ArrayDeque<>();
         /** The highest sequence no longer kept: a client that saw less has missed something. */
         long droppedUpTo;
         long lastAppendMillis;
@@ -40,12 +45,17 @@ final class InProcessClinicEvents implements ClinicEvents {
         Ring(long droppedUpTo) {
             this.droppedUpTo = droppedUpTo;
         }
+
+        void dropOldest() {
+            droppedUpTo = entries.removeFirst().entry().id().sequence();
+        }
     }
 
     InProcessClinicEvents(StreamHub hub, StreamSettings settings, Clock clock) {
         this.hub = hub;
         this.retention = settings.retention();
-        this.idleExpiryMillis = settings.idleExpiry().toMillis();
+        this.retentionMillis = settings.retentionTime().toMillis();
+        this.quietExpiryMillis = StreamSettings.QUIET_CLINIC_EXPIRY.toMillis();
         this.clock = clock;
         this.epoch = clock.millis();
         this.nextSweep = epoch + SWEEP_EVERY_MILLIS;
@@ -53,7 +63,8 @@ final class InProcessClinicEvents implements ClinicEvents {
 
     @Override
     public EventId append(ClinicId clinic, StaffEvent.Type type, String json) {
-        sweepIfDue();
+        long now = clock.millis();
+        sweepIfDue(now);
         while (true) {
             Ring ring = rings.computeIfAbsent(clinic, c -> new Ring(evictedUpTo.get()));
             synchronized (ring) {
@@ -62,11 +73,12 @@ final class InProcessClinicEvents implements ClinicEvents {
                 }
                 EventId id = new EventId(epoch, sequence.incrementAndGet());
                 Entry entry = new Entry(id, type.name(), json);
-                if (ring.entries.size() >= retention) {
-                    ring.droppedUpTo = ring.entries.removeFirst().id().sequence();
+                while (!ring.entries.isEmpty() && (ring.entries.size() >= retention
+                        || now - ring.entries.getFirst().atMillis() > retentionMillis)) {
+                    ring.dropOldest();
                 }
-                ring.entries.addLast(entry);
-                ring.lastAppendMillis = clock.millis();
+                ring.entries.addLast(new Stored(entry, now));
+                ring.lastAppendMillis = now;
                 // Under the ring's lock, so the clinic's streams receive its events in id order.
                 hub.dispatch(clinic, entry);
                 return id;
@@ -97,7 +109,8 @@ final class InProcessClinicEvents implements ClinicEvents {
                 if (!fromThisProcess(after, head) || after.sequence() < ring.droppedUpTo) {
                     return Resume.reset(head);
                 }
-                List<Entry> missed = ring.entries.stream().filter(e -> e.id().sequence() > after.sequence()).toList();
+                List<Entry> missed = ring.entries.stream().map(Stored::entry)
+                        .filter(e -> e.id().sequence() > after.sequence()).toList();
                 return new Resume(head, false, missed);
             }
         }
@@ -112,17 +125,17 @@ final class InProcessClinicEvents implements ClinicEvents {
         return id.millis() == epoch && id.sequence() <= head.sequence();
     }
 
-    private void sweepIfDue() {
-        long now = clock.millis();
+    private void sweepIfDue(long now) {
         if (now < nextSweep) {
             return;
         }
         nextSweep = now + SWEEP_EVERY_MILLIS;
         rings.forEach((clinic, ring) -> {
             synchronized (ring) {
-                if (now - ring.lastAppendMillis > idleExpiryMillis) {
+                if (now - ring.lastAppendMillis > quietExpiryMillis) {
                     ring.evicted = true;
-                    long last = ring.entries.isEmpty() ? ring.droppedUpTo : ring.entries.getLast().id().sequence();
+                    long last = ring.entries.isEmpty() ? ring.droppedUpTo
+                            : ring.entries.getLast().entry().id().sequence();
                     evictedUpTo.accumulateAndGet(last, Math::max);
                     rings.remove(clinic, ring);
                 }

@@ -9,6 +9,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -18,9 +19,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * The clinics' event logs in Redis, shared by all instances.
  *
  * <ul>
- * <li>Each clinic has a capped stream {@code <prefix>events:clinic:<id>} ({@code XADD MAXLEN ~
- * retention}); an entry's id is the SSE event id. The key expires {@code idleExpiry} after the
- * clinic's last event.</li>
+ * <li>Each clinic has a capped stream {@code <prefix>events:clinic:<id>}: at most about
+ * {@code retention} entries ({@code XADD MAXLEN ~}) of the last {@code retentionTime}
+ * ({@code XTRIM MINID}); an entry's id is the SSE event id. An emptied stream stays (it still
+ * knows its head, which resuming needs) until the clinic has been quiet for
+ * {@link StreamSettings#QUIET_CLINIC_EXPIRY}.</li>
  * <li>Appending is one Lua script: XADD, then PUBLISH of the entry on the one channel
  * {@code <prefix>events:appointments}. Atomic, so every entry is both in the log and on the
  * channel, in the same order.</li>
@@ -40,9 +43,14 @@ final class RedisClinicEvents implements ClinicEvents {
     private static final Logger log = LoggerFactory.getLogger(RedisClinicEvents.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
 
-    /** KEYS[1] the clinic's stream; ARGV maxlen, expiry ms, channel, clinic, type, json. */
+    /**
+     * KEYS[1] the clinic's stream; ARGV maxlen, expiry ms, channel, clinic, type, json, retention ms.
+     * Entries past the retention time go (exactly: few at a time) by the new entry's own clock.
+     */
     private static final RedisScript<String> APPEND = RedisScript.of("""
             local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[5], 'e', ARGV[6])
+            local oldest = tonumber(string.match(id, '^(%d+)-')) - tonumber(ARGV[7])
+            if oldest > 0 then redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', oldest)) end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. id .. ' ' .. ARGV[5] .. ' ' .. ARGV[6])
             return id""", String.class);
@@ -100,8 +108,10 @@ final class RedisClinicEvents implements ClinicEvents {
     private final String retention;
     private final String readLimit;
     private final String expiryMillis;
+    private final String retentionMillis;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
     private volatile boolean closed;
+    private final AtomicBoolean subscribedBefore = new AtomicBoolean();
 
     /**
      * @param clientName the name the subscription connection shows in {@code CLIENT LIST}, so an
@@ -119,13 +129,14 @@ final class RedisClinicEvents implements ClinicEvents {
         this.retention = Integer.toString(settings.retention());
         // Approximate trimming keeps up to one macro node (100 entries) beyond the cap.
         this.readLimit = Integer.toString(settings.retention() * 2 + 200);
-        this.expiryMillis = Long.toString(settings.idleExpiry().toMillis());
+        this.expiryMillis = Long.toString(StreamSettings.QUIET_CLINIC_EXPIRY.toMillis());
+        this.retentionMillis = Long.toString(settings.retentionTime().toMillis());
     }
 
     @Override
     public EventId append(ClinicId clinic, StaffEvent.Type type, String json) {
         String id = redis.execute(APPEND, List.of(keyPrefix + clinic), retention, expiryMillis, channel,
-                clinic.toString(), type.name(), json);
+                clinic.toString(), type.name(), json, retentionMillis);
         return EventId.parse(id).orElseThrow(() -> new IllegalStateException("unexpected stream entry id"));
     }
 
@@ -223,7 +234,11 @@ final class RedisClinicEvents implements ClinicEvents {
          */
         @Override
         public void subscribed(String to, long count) {
+            int open = hub.openStreams();
             hub.endAll(EndReason.RESUBSCRIBED);
+            if (subscribedBefore.getAndSet(true)) {
+                log.info("Real-time event subscription re-established; {} open streams told to resume", open);
+            }
         }
     }
 }

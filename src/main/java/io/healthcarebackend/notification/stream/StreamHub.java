@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -18,11 +20,22 @@ import org.springframework.stereotype.Component;
  * This instance's open streams, by clinic: takes the events {@link ClinicEvents} hears and hands
  * each to the streams of its clinic (without blocking: every stream has its own bounded queue and
  * thread), and keeps the caps — {@code maxConnections} per instance, {@code maxPerUser} per user.
+ *
+ * <p>An open stream holds its Servlet request and connection, about 140 KiB of heap, nearly all of
+ * it Tomcat's per-request buffers (docs/benchmarks.md, "Real-time event streams"). So the instance
+ * cap is also bounded by the heap: open streams may take at most half of it. An instance at its
+ * cap answers 503 and the client tries again (elsewhere, behind a load balancer); an instance out
+ * of memory would drop every stream at once.
  */
 @Component
 class StreamHub implements SmartLifecycle {
 
+    /** Heap per open stream, measured with 10,000 streams plus a margin. */
+    static final long HEAP_PER_STREAM = 150 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
+
     private final StreamSettings settings;
+    private final int maxConnections;
     private final Map<ClinicId, Set<Subscriber>> byClinic = new ConcurrentHashMap<>();
     private final Map<UserId, Integer> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -31,6 +44,13 @@ class StreamHub implements SmartLifecycle {
 
     StreamHub(StreamSettings settings, MeterRegistry meters) {
         this.settings = settings;
+        long affordable = Runtime.getRuntime().maxMemory() / 2 / HEAP_PER_STREAM;
+        this.maxConnections = (int) Math.min(settings.maxConnections(), affordable);
+        if (maxConnections < settings.maxConnections()) {
+            log.warn("EVENTS_STREAM_MAX_CONNECTIONS is {} but half of this JVM's heap ({} MiB) holds about {} "
+                    + "event streams: capped at {}; give the JVM more heap to allow more",
+                    settings.maxConnections(), Runtime.getRuntime().maxMemory() / 1_048_576, affordable, maxConnections);
+        }
         Gauge.builder("healthcare.event.stream.connections", open, AtomicInteger::get)
                 .description("Open real-time event streams (GET /api/v1/events/stream) on this instance")
                 .register(meters);
@@ -49,7 +69,7 @@ class StreamHub implements SmartLifecycle {
         if (!running) {
             throw StreamRefused.atCapacity();
         }
-        if (open.incrementAndGet() > settings.maxConnections()) {
+        if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
             throw StreamRefused.atCapacity();
         }

@@ -23,7 +23,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.types.RedisClientInfo;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -201,6 +203,47 @@ class EventStreamTest extends ApiTest {
                 assertThat(stream.names()).as(unknown).containsExactly("reset", "ready");
             }
         }
+    }
+
+    /**
+     * Messages published while an instance's subscription connection is down never reach it: once
+     * the connection is back, the instance ends its streams and their clients resume from the log.
+     */
+    @Test
+    void afterItsSubscriptionWasCutAnInstanceEndsItsStreamsAndTheirClientsResumeWithoutLoss() {
+        Clinic clinic = newClinic();
+        String practitioner = clinic.practitioner();
+        String desk = clinic.user("RECEPTIONIST").token();
+        String lastSeen;
+        String booked;
+        try (StreamClient stream = ready(StreamClient.open(port, desk))) {
+            List<RedisClientInfo> subscriptions = subscriptionConnections();
+            assertThat(subscriptions).as("one subscription per instance").hasSize(2);
+            subscriptions.forEach(c -> redis.execute((RedisCallback<Void>) connection -> {
+                String[] address = c.getAddressPort().split(":");
+                connection.serverCommands().killClient(address[0], Integer.parseInt(address[1]));
+                return null;
+            }));
+            booked = booked(clinic, clinic.patient(), practitioner, clinic.at(6, 10, 0));
+
+            StreamClient.Event end = stream.awaitNamed("end", Duration.ofSeconds(10));
+
+            assertThat(end).as("the stream ends once the subscription is back").isNotNull();
+            assertThat(end.text("reason")).isEqualTo("RESUBSCRIBED");
+            lastSeen = stream.events.stream().map(StreamClient.Event::id).filter(java.util.Objects::nonNull)
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        assertThat(subscriptionConnections()).as("resubscribed").hasSize(2);
+        try (StreamClient resumed = ready(StreamClient.resume(port, desk, lastSeen))) {
+            assertThat(resumed.awaitAppointment("BOOKED", booked, WAIT)).as("the booking made meanwhile").isNotNull();
+        }
+    }
+
+    private List<RedisClientInfo> subscriptionConnections() {
+        return redis.execute((RedisCallback<List<RedisClientInfo>>) connection -> connection.serverCommands()
+                .getClientList()).stream()
+                .filter(c -> c.getName() != null && c.getName().startsWith(TestDatabase.REDIS_PREFIX + "events:"))
+                .toList();
     }
 
     @Test
