@@ -4,6 +4,7 @@ import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.security.SessionLiveness;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +28,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <p>The handler registers the stream, reads what the client missed, and returns an
  * {@link SseEmitter} (Servlet async): the request's thread and every filter are done at once — the
  * request's time budget (HTTP_REQUEST_TIMEOUT), tenancy scope, rate limit and summary apply to the
- * opening, not to the hours the stream may stay open. A {@link StreamSession} on a virtual thread
- * writes it from then on. The emitter's own timeout (the token's remaining life plus a margin, so
+ * opening, not to the hours the stream may stay open. The opening frames are handed to the
+ * emitter here, so Spring commits the response on this thread; a {@link StreamSession} on a
+ * virtual thread writes the rest. The emitter's own timeout (the token's remaining life plus a margin, so
  * neither Spring MVC's nor Tomcat's default async timeout applies) is only a backstop: the session
  * ends the stream when the token expires.
  */
@@ -88,6 +90,13 @@ class EventStreamController {
         response.setHeader("X-Accel-Buffering", "no");
         StreamSession session = new StreamSession(subscriber, emitter, resume, events.transport(), expiresAt, hub,
                 sessions, settings.heartbeat(), clock);
+        try {
+            session.open();
+        } catch (IOException e) {
+            // Not written yet (Spring holds the opening until the handler returns), so not expected.
+            hub.close(subscriber);
+            throw StreamRefused.unavailable();
+        }
         Thread.ofVirtual().name("event-stream").inheritInheritableThreadLocals(false).start(session);
         return emitter;
     }

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -22,14 +24,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * from there;</li>
  * <li>live events (any id not above the last one sent is skipped: the stream was registered
  * before its missed events were read, so an event can arrive both ways), a comment every
- * heartbeat — when the session behind the token is also checked — and finally {@code end} with
- * the reason, at the latest when the access token expires.</li>
+ * heartbeat, busy or not — when the session behind the token is also checked — and finally
+ * {@code end} with the reason, at the latest when the access token expires.</li>
  * </ol>
  */
 final class StreamSession implements Runnable {
 
     /** What the client waits before reconnecting (SSE {@code retry:}); clients add their own jitter. */
     static final long RECONNECT_MILLIS = 3_000;
+    private static final Logger log = LoggerFactory.getLogger(StreamSession.class);
 
     private final Subscriber subscriber;
     private final SseEmitter emitter;
@@ -40,6 +43,8 @@ final class StreamSession implements Runnable {
     private final SessionLiveness sessions;
     private final Duration heartbeat;
     private final Clock clock;
+    /** The newest id the client has: {@link #open} sets it, {@link #run} moves it on. */
+    private EventId lastSent;
 
     StreamSession(Subscriber subscriber, SseEmitter emitter, ClinicEvents.Resume resume, String transport,
             Instant expiresAt, StreamHub hub, SessionLiveness sessions, Duration heartbeat, Clock clock) {
@@ -54,6 +59,28 @@ final class StreamSession implements Runnable {
         this.clock = clock;
     }
 
+    /**
+     * The opening frames (reset, missed events, ready), sent on the request's thread before the
+     * handler returns: Spring MVC holds them until it has set the stream up and then writes them
+     * itself, so the response is committed on the request's thread. Were the first write left to
+     * {@link #run}, it could commit the response while the request's thread is still in the
+     * filters that set response headers (Spring Security's header writer) — two threads at Tomcat's
+     * header table at once.
+     */
+    void open() throws IOException {
+        EventId head = resume.head();
+        if (resume.reset()) {
+            emitter.send(SseEmitter.event().id(head.toString()).name("reset").data("{}", MediaType.APPLICATION_JSON));
+        }
+        for (ClinicEvents.Entry missed : resume.missed()) {
+            send(missed);
+        }
+        emitter.send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).id(head.toString()).name("ready")
+                .data("{\"transport\":\"" + transport + "\"}", MediaType.APPLICATION_JSON));
+        lastSent = head;
+    }
+
+    /** The rest of the stream, on its own thread once {@link #open} has run. */
     @Override
     public void run() {
         try {
@@ -70,22 +97,15 @@ final class StreamSession implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             complete();
+        } catch (RuntimeException e) {
+            log.warn("Event stream ended by an unexpected error: {}", e.getClass().getSimpleName());
+            complete();
         } finally {
             hub.close(subscriber);
         }
     }
 
     private EndReason stream() throws IOException, InterruptedException {
-        EventId head = resume.head();
-        if (resume.reset()) {
-            emitter.send(SseEmitter.event().id(head.toString()).name("reset").data("{}", MediaType.APPLICATION_JSON));
-        }
-        for (ClinicEvents.Entry missed : resume.missed()) {
-            send(missed);
-        }
-        emitter.send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).id(head.toString()).name("ready")
-                .data("{\"transport\":\"" + transport + "\"}", MediaType.APPLICATION_JSON));
-        EventId lastSent = head;
         long beatNanos = heartbeat.toNanos();
         // The first beat at a random point of the interval: streams opened together (a deploy, a
         // Redis blip) do not all check their sessions in the same second afterwards.
@@ -100,12 +120,12 @@ final class StreamSession implements Runnable {
                 return EndReason.TOKEN_EXPIRED;
             }
             ClinicEvents.Entry next = subscriber.next(Math.min(nextBeat - System.nanoTime(), untilExpiry));
-            if (next != null) {
-                if (next.id().isAfter(lastSent)) {
-                    send(next);
-                    lastSent = next.id();
-                }
-            } else if (System.nanoTime() - nextBeat >= 0) {
+            if (next != null && next.id().isAfter(lastSent)) {
+                send(next);
+                lastSent = next.id();
+            }
+            // On its beat even while events flow: the session check must not wait for a quiet moment.
+            if (System.nanoTime() - nextBeat >= 0) {
                 EndReason dead = sessionProblem();
                 if (dead != null) {
                     return dead;
