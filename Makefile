@@ -64,6 +64,11 @@ bench: jdk ## Start the service, run the Gatling load test, write results to tar
 	@scripts/ensure-services.sh
 	scripts/bench.sh
 
+.PHONY: bench-sse
+bench-sse: jdk ## Start the service, hold 10,000 idle real-time event streams, report memory per stream (target/bench-sse)
+	@scripts/ensure-services.sh
+	scripts/sse-bench.sh
+
 .PHONY: jwt-key
 jwt-key: jdk build ## Print a new access-token signing key (JWK) for JWT_SIGNING_KEY
 	@java -jar $(JAR) generate-jwt-key

@@ -1,0 +1,157 @@
+package io.healthcarebackend.notification.stream;
+
+import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.UserId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * This instance's open streams, by clinic: takes the events {@link ClinicEvents} hears and hands
+ * each to the streams of its clinic (without blocking: every stream has its own bounded queue and
+ * thread), and keeps the caps — {@code maxConnections} per instance, {@code maxPerUser} per user.
+ *
+ * <p>An open stream holds its Servlet request and connection, about 140 KiB of heap, nearly all of
+ * it Tomcat's per-request buffers (docs/benchmarks.md, "Real-time event streams"). So the instance
+ * cap is also bounded by the heap: open streams may take at most half of it. An instance at its
+ * cap answers 503 and the client tries again (elsewhere, behind a load balancer); an instance out
+ * of memory would drop every stream at once.
+ */
+@Component
+class StreamHub implements SmartLifecycle {
+
+    /** Heap per open stream, measured with 10,000 streams plus a margin. */
+    static final long HEAP_PER_STREAM = 150 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
+
+    private final StreamSettings settings;
+    private final int maxConnections;
+    private final Map<ClinicId, Set<Subscriber>> byClinic = new ConcurrentHashMap<>();
+    private final Map<UserId, Integer> perUser = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<EndReason, Counter> ends = new EnumMap<>(EndReason.class);
+    private volatile boolean running;
+
+    StreamHub(StreamSettings settings, MeterRegistry meters) {
+        this.settings = settings;
+        long affordable = Runtime.getRuntime().maxMemory() / 2 / HEAP_PER_STREAM;
+        this.maxConnections = (int) Math.min(settings.maxConnections(), affordable);
+        if (maxConnections < settings.maxConnections()) {
+            log.warn("EVENTS_STREAM_MAX_CONNECTIONS is {} but half of this JVM's heap ({} MiB) holds about {} "
+                    + "event streams: capped at {}; give the JVM more heap to allow more",
+                    settings.maxConnections(), Runtime.getRuntime().maxMemory() / 1_048_576, affordable, maxConnections);
+        }
+        Gauge.builder("healthcare.event.stream.connections", open, AtomicInteger::get)
+                .description("Open real-time event streams (GET /api/v1/events/stream) on this instance")
+                .register(meters);
+        for (EndReason reason : EndReason.values()) {
+            ends.put(reason, Counter.builder("healthcare.event.stream.ended")
+                    .description("Event streams the service ended, by reason (client disconnects are not counted)")
+                    .tag("reason", reason.name()).register(meters));
+        }
+    }
+
+    /**
+     * Takes a place for the user's new stream and registers it, so that it receives every event
+     * from now on (before its missed events are read: see {@link StreamSession}).
+     */
+    Subscriber open(CurrentUser user) {
+        if (!running) {
+            throw StreamRefused.atCapacity();
+        }
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            throw StreamRefused.atCapacity();
+        }
+        boolean[] admitted = {false};
+        perUser.compute(user.id(), (id, count) -> {
+            int held = count == null ? 0 : count;
+            if (held >= settings.maxPerUser()) {
+                return count;
+            }
+            admitted[0] = true;
+            return held + 1;
+        });
+        if (!admitted[0]) {
+            open.decrementAndGet();
+            throw StreamRefused.perUser(settings.maxPerUser());
+        }
+        Subscriber subscriber = new Subscriber(user);
+        byClinic.compute(subscriber.clinic(), (clinic, streams) -> {
+            Set<Subscriber> set = streams == null ? ConcurrentHashMap.newKeySet() : streams;
+            set.add(subscriber);
+            return set;
+        });
+        return subscriber;
+    }
+
+    /** Unregisters the stream and gives its place back; safe to call more than once. */
+    void close(Subscriber subscriber) {
+        if (!subscriber.markClosed()) {
+            return;
+        }
+        byClinic.computeIfPresent(subscriber.clinic(), (clinic, streams) -> {
+            streams.remove(subscriber);
+            return streams.isEmpty() ? null : streams;
+        });
+        perUser.computeIfPresent(subscriber.user().id(), (id, count) -> count <= 1 ? null : count - 1);
+        open.decrementAndGet();
+    }
+
+    /** An event of the clinic, from whichever instance: to every stream of the clinic open here. */
+    void dispatch(ClinicId clinic, ClinicEvents.Entry entry) {
+        Set<Subscriber> streams = byClinic.get(clinic);
+        if (streams != null) {
+            streams.forEach(s -> s.offer(entry));
+        }
+    }
+
+    /** Ends every open stream (each client reconnects and resumes from its last id). */
+    void endAll(EndReason reason) {
+        byClinic.values().forEach(streams -> streams.forEach(s -> s.end(reason)));
+    }
+
+    void ended(EndReason reason) {
+        ends.get(reason).increment();
+    }
+
+    int openStreams() {
+        return open.get();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Open streams would otherwise hold up the web server's graceful shutdown until its timeout;
+     * the clients reconnect, to another instance behind the load balancer.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        endAll(EndReason.SHUTDOWN);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server's graceful shutdown (which waits for open requests, like streams). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 512;
+    }
+}
