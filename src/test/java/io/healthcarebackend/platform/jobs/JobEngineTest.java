@@ -135,6 +135,44 @@ class JobEngineTest extends WorkerTest {
         assertThat(Duration.between(runs.get(0), runs.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
+    @Autowired
+    JobQueue queue;
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    @Test
+    void higherPriorityJobsGoFirstWhenWorkersAreBehind() {
+        String run = UUID.randomUUID().toString();
+        List<JobQueue.Job> jobs = new ArrayList<>();
+        Instant due = Instant.now();
+        for (int i = 0; i < 100; i++) {
+            String id = "bulk-" + i + "-" + run;
+            BEHAVIOUR.put(id, "slow");
+            jobs.add(new JobQueue.Job("test-job", id, id, due, 0));
+        }
+        for (int i = 0; i < 5; i++) {
+            String id = "urgent-" + i + "-" + run;
+            BEHAVIOUR.put(id, "slow");
+            jobs.add(new JobQueue.Job("test-job", id, id, due, 100));
+        }
+        // All at once, the urgent ones last: a worker must not take them in the order they were queued.
+        new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(
+                status -> queue.enqueue(jobs));
+        await("every job ran", Duration.ofSeconds(60), () -> jobs.stream().allMatch(j -> RUNS.containsKey(j.instance())));
+
+        List<String> order = jobs.stream().map(JobQueue.Job::instance)
+                .sorted(java.util.Comparator.comparing(id -> RUNS.get(id).getFirst())).toList();
+        List<Integer> urgentRanks = new ArrayList<>();
+        for (int rank = 0; rank < order.size(); rank++) {
+            if (order.get(rank).startsWith("urgent-")) {
+                urgentRanks.add(rank);
+            }
+        }
+        // A worker claims up to 3 × its 10 threads per poll, highest priority first: the urgent jobs
+        // are in the first claim, ahead of the 70 bulk jobs claimed later.
+        assertThat(urgentRanks).hasSize(5).allMatch(rank -> rank < 30);
+    }
+
     @Test
     void workersShareTheQueueAndNeverRunAJobTwice() {
         List<String> ids = new ArrayList<>();
