@@ -38,28 +38,22 @@ export BOOTSTRAP_ADMIN_EMAIL="bench-platform@bench.invalid"
 export BOOTSTRAP_ADMIN_PASSWORD="bench-platform-password"
 
 log() { echo "bench: $*"; }
+. scripts/bench-common.sh
 health() { curl -fsS -o /dev/null --max-time 2 "$base_url/health" 2>/dev/null; }
 vm_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 
 rm -rf "$out"
 mkdir -p "$out"
 
-# 1. The jar. Its own mtime is the reproducible-build timestamp (1980), so compare the sources
-# with the plain jar Maven writes next to it on every package.
-if [ ! -f "$jar" ] || [ ! -f "$jar.original" ] || [ -n "$(find pom.xml src/main -newer "$jar.original" -print -quit)" ]; then
-  log "building $jar"
-  ./mvnw -B -q -DskipTests package
-fi
+# 1. The jar.
+bench_build_jar
 
 # 2. A fresh database and the service.
 if health; then
   echo "bench: something already answers on $base_url; stop it or set BENCH_PORT." >&2
   exit 1
 fi
-psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
-  -d postgres -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
-  -c "DROP DATABASE IF EXISTS ${db}_keys WITH (FORCE)"
-scripts/db-init.sh "$db" >/dev/null
+bench_fresh_database "$db"
 
 service_pid=""
 stop_service() {

@@ -32,6 +32,7 @@ java_opts="${SSE_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx4g -XX:+ExitOnOut
 command_line="$(env | grep '^SSE_BENCH_' | sort | tr '\n' ' ' || true)make bench-sse"
 
 log() { echo "bench-sse: $*"; }
+. scripts/bench-common.sh
 health() { curl -fsS -o /dev/null --max-time 2 "$base_url/health" 2>/dev/null; }
 vm_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -48,21 +49,15 @@ ulimit -n "$hard"
 rm -rf "$out"
 mkdir -p "$out"
 
-# 1. The jar (see scripts/bench.sh for why the plain jar's mtime is compared).
-if [ ! -f "$jar" ] || [ ! -f "$jar.original" ] || [ -n "$(find pom.xml src/main -newer "$jar.original" -print -quit)" ]; then
-  log "building $jar"
-  ./mvnw -B -q -DskipTests package
-fi
+# 1. The jar.
+bench_build_jar
 
 # 2. A fresh database and the service.
 if health; then
   echo "bench-sse: something already answers on $base_url; stop it or set SSE_BENCH_PORT." >&2
   exit 1
 fi
-psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
-  -d postgres -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
-  -c "DROP DATABASE IF EXISTS ${db}_keys WITH (FORCE)"
-scripts/db-init.sh "$db" >/dev/null
+bench_fresh_database "$db"
 
 service_pid=""
 load_pid=""

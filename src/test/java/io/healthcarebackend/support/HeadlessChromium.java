@@ -1,8 +1,17 @@
 package io.healthcarebackend.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import java.nio.file.Path;
 import java.util.Map;
 import org.openqa.selenium.WebDriver;
@@ -38,5 +47,25 @@ public final class HeadlessChromium {
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER)
                 .toFile()).build(), options);
+    }
+
+    public static boolean visible(WebDriver browser, String id) {
+        List<WebElement> found = browser.findElements(By.id(id));
+        return !found.isEmpty() && found.getFirst().isDisplayed();
+    }
+
+    public static String text(WebDriver browser, String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    public static void waitFor(WebDriver browser, Duration timeout, BooleanSupplier condition) {
+        // Lists are re-rendered as data arrives: an element read mid-render is simply read again.
+        new WebDriverWait(browser, timeout, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class)
+                .until(d -> condition.getAsBoolean());
+    }
+
+    public static void assertNoContentSecurityPolicyViolation(WebDriver browser) {
+        List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();
+        assertThat(entries).noneMatch(e -> e.getMessage().contains("Content Security Policy"));
     }
 }

@@ -18,9 +18,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -289,23 +286,18 @@ class QueueDashboardBrowserTest extends WorkerTest {
     }
 
     private boolean visible(String id) {
-        List<WebElement> found = browser.findElements(By.id(id));
-        return !found.isEmpty() && found.getFirst().isDisplayed();
+        return HeadlessChromium.visible(browser, id);
     }
 
     private String text(String id) {
-        return browser.findElement(By.id(id)).getText();
+        return HeadlessChromium.text(browser, id);
     }
 
     private void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
-        // Lists are re-rendered as data arrives: an element read mid-render is simply read again.
-        new WebDriverWait(browser, timeout, Duration.ofMillis(50))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> condition.getAsBoolean());
+        HeadlessChromium.waitFor(browser, timeout, condition);
     }
 
     private void assertNoContentSecurityPolicyViolation() {
-        List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();
-        assertThat(entries).noneMatch(e -> e.getMessage().contains("Content Security Policy"));
+        HeadlessChromium.assertNoContentSecurityPolicyViolation(browser);
     }
 }
