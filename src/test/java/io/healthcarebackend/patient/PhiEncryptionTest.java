@@ -7,12 +7,8 @@ import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
 import io.healthcarebackend.support.Dumps;
 import io.healthcarebackend.support.TestDatabase;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +48,7 @@ class PhiEncryptionTest extends ApiTest {
         assertThat(data).as("the dump holds the patient row").contains(id);
         assertThat(keys).as("the key store dump holds the patient's wrapped key").contains(id);
         for (String canary : List.of(given, family, email, phone, street, city, postal, mrn, "1961-07-04")) {
-            for (String form : encodings(canary)) {
+            for (String form : Dumps.encodings(canary)) {
                 assertThat(data).as("data dump contains %s", form).doesNotContainIgnoringCase(form);
                 assertThat(keys).as("key store dump contains %s", form).doesNotContainIgnoringCase(form);
             }
@@ -122,21 +118,6 @@ class PhiEncryptionTest extends ApiTest {
         Api.Response created = api.post("/api/v1/patients", clinic.adminToken, body);
         assertThat(created.status()).as("%s", created).isEqualTo(201);
         return created.text("id");
-    }
-
-    /** The value as text, as hex (how bytea dumps), and as base64 at each of the three alignments. */
-    private static List<String> encodings(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        List<String> forms = new ArrayList<>(List.of(value, HexFormat.of().formatHex(bytes)));
-        for (int shift = 0; shift < 3; shift++) {
-            byte[] padded = new byte[bytes.length + shift];
-            System.arraycopy(bytes, 0, padded, shift, bytes.length);
-            String b64 = Base64.getEncoder().withoutPadding().encodeToString(padded);
-            // Skip the characters that mix in the padding bytes; the rest is fixed by the value.
-            int skip = shift == 0 ? 0 : shift + 1;
-            forms.add(b64.substring(skip, Math.max(skip, b64.length() - 2)));
-        }
-        return forms;
     }
 
     private static void superuser(String sql, String... ids) throws Exception {

@@ -14,9 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -194,25 +192,11 @@ class PushTokenApiTest extends ApiTest {
         Map<String, String> row = Dumps.row(data, "patients", id);
         assertThat(row.get("push_token")).as("the dump holds the token's ciphertext").startsWith("\\\\x");
         assertThat(Dumps.bytea(row.get("push_token")).length).isGreaterThan(token.length());
-        for (String form : encodings(token)) {
+        for (String form : Dumps.encodings(token)) {
             assertThat(data).as("data dump contains %s", form).doesNotContainIgnoringCase(form);
             assertThat(keys).as("key store dump contains %s", form).doesNotContainIgnoringCase(form);
         }
         assertThat(output.getAll()).doesNotContain(token.substring(0, 20));
-    }
-
-    /** The value as text, as hex (how bytea dumps), and as base64 at each of the three alignments. */
-    private static List<String> encodings(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        List<String> forms = new ArrayList<>(List.of(value, HexFormat.of().formatHex(bytes)));
-        for (int shift = 0; shift < 3; shift++) {
-            byte[] padded = new byte[bytes.length + shift];
-            System.arraycopy(bytes, 0, padded, shift, bytes.length);
-            String b64 = Base64.getEncoder().withoutPadding().encodeToString(padded);
-            int skip = shift == 0 ? 0 : shift + 1;
-            forms.add(b64.substring(skip, Math.max(skip, b64.length() - 2)));
-        }
-        return forms;
     }
 
     private static byte[] storedToken(String id) throws SQLException {

@@ -58,4 +58,23 @@ public final class Dumps {
     public static byte[] bytea(String copyValue) {
         return HexFormat.of().parseHex(copyValue.substring(3));
     }
+
+    /**
+     * The forms a value could take in a dump: as text, as hex (how bytea dumps), and as base64 at
+     * each of the three alignments (only the characters the value alone determines).
+     */
+    public static java.util.List<String> encodings(String value) {
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<String> forms = new java.util.ArrayList<>(
+                java.util.List.of(value, java.util.HexFormat.of().formatHex(bytes)));
+        for (int shift = 0; shift < 3; shift++) {
+            byte[] padded = new byte[bytes.length + shift];
+            System.arraycopy(bytes, 0, padded, shift, bytes.length);
+            String b64 = java.util.Base64.getEncoder().withoutPadding().encodeToString(padded);
+            // Skip the characters that mix in the padding bytes; the rest is fixed by the value.
+            int skip = shift == 0 ? 0 : shift + 1;
+            forms.add(b64.substring(skip, Math.max(skip, b64.length() - 2)));
+        }
+        return forms;
+    }
 }

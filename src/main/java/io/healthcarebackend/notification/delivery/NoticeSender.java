@@ -119,6 +119,7 @@ class NoticeSender {
         }
         Contact contact = contacts.contactOf(clinic, patient).orElse(new Contact(null, null, null));
         List<Attempt> attempts = new ArrayList<>();
+        String clinicName = clinics.find(clinic).map(c -> c.name()).orElse("");
         boolean reachable = false;
         for (ChannelAdapter adapter : usable) {
             Channel channel = adapter.channel();
@@ -130,17 +131,16 @@ class NoticeSender {
             UUID key = key(notice, channel.name());
             Delivery before = deliveries.begin(clinic, notice, patient, channel, key, clock.instant());
             if (!before.status().done()) {
-                attempts.add(new Attempt(adapter, message(notice, s, channel, key, address)));
+                attempts.add(new Attempt(adapter, message(notice, s, clinicName, channel, key, address)));
             }
         }
         return reachable ? attempts : skipped(notice, patient, NO_ADDRESS);
     }
 
-    private OutboundMessage message(Notice notice, NotificationSettings s, Channel channel, UUID key, String address) {
-        ClinicId clinic = notice.clinic();
-        String clinicName = clinics.find(clinic).map(c -> c.name()).orElse("");
+    private OutboundMessage message(Notice notice, NotificationSettings s, String clinicName, Channel channel, UUID key,
+            String address) {
         Template text = Templates.render(Templates.of(s, notice.kind(), channel), clinicName, notice.start(),
-                clinics.timeZone(clinic));
+                clinics.timeZone(notice.clinic()));
         return new OutboundMessage(key.toString(), channel, address, text.subject(), text.body());
     }
 
