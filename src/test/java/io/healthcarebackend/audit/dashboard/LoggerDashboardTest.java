@@ -1,5 +1,9 @@
 package io.healthcarebackend.audit.dashboard;
 
+import static io.healthcarebackend.support.HeadlessChromium.assertNoContentSecurityPolicyViolation;
+import static io.healthcarebackend.support.HeadlessChromium.text;
+import static io.healthcarebackend.support.HeadlessChromium.visible;
+import static io.healthcarebackend.support.HeadlessChromium.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -25,7 +29,6 @@ import org.openqa.selenium.WebElement;
  */
 class LoggerDashboardTest extends ApiTest {
 
-
     private WebDriver browser;
 
     @BeforeEach
@@ -46,8 +49,8 @@ class LoggerDashboardTest extends ApiTest {
         User admin = clinic.user("CLINIC_ADMIN");
         String receptionist = clinic.user("RECEPTIONIST").token();
         signIn(admin.email(), PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && text("tail-status").equals("live"));
-        assertThat(text("scope")).contains("CLINIC_ADMIN").contains(clinic.id);
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "dashboard-view") && text(browser, "tail-status").equals("live"));
+        assertThat(text(browser, "scope")).contains("CLINIC_ADMIN").contains(clinic.id);
 
         Api.Response created = api.post("/api/v1/patients", receptionist,
                 Map.of("givenName", "Browser", "familyName", "Test", "birthDate", "1990-02-03"));
@@ -55,7 +58,7 @@ class LoggerDashboardTest extends ApiTest {
         Instant sent = Instant.now();
         String trace = created.header("X-Trace-Id");
         By row = By.cssSelector("#tail tr[data-trace-id='" + trace + "']");
-        waitFor(Duration.ofSeconds(2), () -> !browser.findElements(row).isEmpty());
+        waitFor(browser, Duration.ofSeconds(2), () -> !browser.findElements(row).isEmpty());
         Duration took = Duration.between(sent, Instant.now());
 
         assertThat(took).as("the event on the page").isLessThan(Duration.ofSeconds(2));
@@ -66,19 +69,19 @@ class LoggerDashboardTest extends ApiTest {
 
         // The live-tail filter narrows the list to the matching rows.
         api.get("/api/v1/practitioners", receptionist);
-        waitFor(Duration.ofSeconds(2), () -> tailRows().size() >= 2);
+        waitFor(browser, Duration.ofSeconds(2), () -> tailRows().size() >= 2);
         browser.findElement(By.id("tail-filter")).sendKeys(trace);
-        waitFor(Duration.ofSeconds(2), () -> tailRows().size() == 1);
+        waitFor(browser, Duration.ofSeconds(2), () -> tailRows().size() == 1);
         assertThat(tailRows().getFirst().getAttribute("data-trace-id")).isEqualTo(trace);
         browser.findElement(By.id("tail-filter")).clear();
         browser.findElement(By.id("tail-filter")).sendKeys("x");
         browser.findElement(By.id("tail-filter")).sendKeys(org.openqa.selenium.Keys.BACK_SPACE);
-        waitFor(Duration.ofSeconds(2), () -> tailRows().size() >= 2);
+        waitFor(browser, Duration.ofSeconds(2), () -> tailRows().size() >= 2);
 
         // Route latency is filled from the service's own metrics.
-        waitFor(Duration.ofSeconds(12), () -> !browser.findElements(
+        waitFor(browser, Duration.ofSeconds(12), () -> !browser.findElements(
                 By.cssSelector("#routes tr[data-route='/api/v1/patients']")).isEmpty());
-        assertNoContentSecurityPolicyViolation();
+        assertNoContentSecurityPolicyViolation(browser);
     }
 
     @Test
@@ -94,7 +97,7 @@ class LoggerDashboardTest extends ApiTest {
         assertThat(api.post("/api/v1/patients/" + first + "/emergency-access", nurse,
                 Map.of("reason", "Unconscious on arrival")).status()).isEqualTo(200);
         signIn(admin.email(), PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && auditRows().size() > 2);
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "dashboard-view") && auditRows().size() > 2);
         List<String> actions = auditRows().stream().map(r -> r.getAttribute("data-action")).distinct().toList();
         assertThat(actions).as("an unfiltered trail has several actions").contains("CREATE").hasSizeGreaterThan(1);
         int unfiltered = auditRows().size();
@@ -102,24 +105,24 @@ class LoggerDashboardTest extends ApiTest {
         browser.findElement(By.id("audit-patient")).sendKeys(first);
         browser.findElement(By.id("audit-action")).sendKeys("CREATE");
         browser.findElement(By.id("audit-apply")).click();
-        waitFor(Duration.ofSeconds(5), () -> !auditRows().isEmpty() && auditRows().stream()
+        waitFor(browser, Duration.ofSeconds(5), () -> !auditRows().isEmpty() && auditRows().stream()
                 .allMatch(r -> first.equals(r.getAttribute("data-patient-id"))));
 
         assertThat(auditRows()).hasSizeLessThan(unfiltered)
                 .allSatisfy(r -> assertThat(r.getAttribute("data-action")).isEqualTo("CREATE"));
-        assertThat(text("audit-status")).contains(auditRows().size() + " event(s)");
+        assertThat(text(browser, "audit-status")).contains(auditRows().size() + " event(s)");
 
         browser.findElement(By.id("audit-action")).clear();
         browser.findElement(By.id("audit-emergency")).click();
         browser.findElement(By.id("audit-apply")).click();
-        waitFor(Duration.ofSeconds(5), () -> !auditRows().isEmpty() && auditRows().stream()
+        waitFor(browser, Duration.ofSeconds(5), () -> !auditRows().isEmpty() && auditRows().stream()
                 .allMatch(r -> "true".equals(r.getAttribute("data-emergency"))));
         assertThat(auditRows()).allSatisfy(r -> assertThat(r.getAttribute("data-patient-id")).isEqualTo(first));
 
         browser.findElement(By.id("audit-patient")).clear();
         browser.findElement(By.id("audit-patient")).sendKeys(second);
         browser.findElement(By.id("audit-apply")).click();
-        waitFor(Duration.ofSeconds(5), () -> auditRows().isEmpty() && text("audit-status").startsWith("0 event"));
+        waitFor(browser, Duration.ofSeconds(5), () -> auditRows().isEmpty() && text(browser, "audit-status").startsWith("0 event"));
     }
 
     @Test
@@ -128,23 +131,23 @@ class LoggerDashboardTest extends ApiTest {
         User receptionist = clinic.user("RECEPTIONIST");
         signIn(receptionist.email(), PASSWORD);
 
-        waitFor(Duration.ofSeconds(10), () -> visible("denied-view"));
-        assertThat(text("denied-message")).contains("403");
-        assertThat(visible("dashboard-view")).isFalse();
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "denied-view"));
+        assertThat(text(browser, "denied-message")).contains("403");
+        assertThat(visible(browser, "dashboard-view")).isFalse();
     }
 
     @Test
     void aPlatformAdministratorSeesPlatformEventsAndNoClinicsEvents() {
         Clinic clinic = newClinic();
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> visible("dashboard-view") && text("tail-status").equals("live"));
-        assertThat(text("scope")).contains("platform");
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "dashboard-view") && text(browser, "tail-status").equals("live"));
+        assertThat(text(browser, "scope")).contains("platform");
 
         String clinicTrace = api.post("/api/v1/patients", clinic.adminToken,
                 Map.of("givenName", "Browser", "familyName", "Test", "birthDate", "1990-02-03")).header("X-Trace-Id");
         String platformTrace = api.post("/api/v1/clinics", platformToken(),
                 Map.of("name", "Clinic " + UUID.randomUUID(), "timeZone", "UTC")).header("X-Trace-Id");
-        waitFor(Duration.ofSeconds(2), () -> !browser.findElements(
+        waitFor(browser, Duration.ofSeconds(2), () -> !browser.findElements(
                 By.cssSelector("#tail tr[data-trace-id='" + platformTrace + "']")).isEmpty());
 
         assertThat(browser.findElements(By.cssSelector("#tail tr[data-trace-id='" + clinicTrace + "']"))).isEmpty();
@@ -155,13 +158,13 @@ class LoggerDashboardTest extends ApiTest {
     void aWrongPasswordKeepsTheLoginFormWithAMessage() {
         signIn("nobody-" + UUID.randomUUID() + "@tests.invalid", "not-the-password");
 
-        waitFor(Duration.ofSeconds(5), () -> visible("login-error"));
-        assertThat(visible("dashboard-view")).isFalse();
+        waitFor(browser, Duration.ofSeconds(5), () -> visible(browser, "login-error"));
+        assertThat(visible(browser, "dashboard-view")).isFalse();
     }
 
     private void signIn(String email, String password) {
         browser.get("http://127.0.0.1:" + port + "/logger");
-        waitFor(Duration.ofSeconds(10), () -> visible("login-view"));
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "login-view"));
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("login-submit")).click();
@@ -175,19 +178,4 @@ class LoggerDashboardTest extends ApiTest {
         return browser.findElements(By.cssSelector("#audit tbody tr"));
     }
 
-    private boolean visible(String id) {
-        return HeadlessChromium.visible(browser, id);
-    }
-
-    private String text(String id) {
-        return HeadlessChromium.text(browser, id);
-    }
-
-    private void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
-        HeadlessChromium.waitFor(browser, timeout, condition);
-    }
-
-    private void assertNoContentSecurityPolicyViolation() {
-        HeadlessChromium.assertNoContentSecurityPolicyViolation(browser);
-    }
 }

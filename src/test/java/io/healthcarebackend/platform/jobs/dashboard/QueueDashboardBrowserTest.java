@@ -1,5 +1,9 @@
 package io.healthcarebackend.platform.jobs.dashboard;
 
+import static io.healthcarebackend.support.HeadlessChromium.assertNoContentSecurityPolicyViolation;
+import static io.healthcarebackend.support.HeadlessChromium.text;
+import static io.healthcarebackend.support.HeadlessChromium.visible;
+import static io.healthcarebackend.support.HeadlessChromium.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -64,7 +68,7 @@ class QueueDashboardBrowserTest extends WorkerTest {
 
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
 
-        waitFor(Duration.ofSeconds(10), () -> visible("qd-summary-view") && !count("dead").isEmpty());
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-summary-view") && !count("dead").isEmpty());
         assertThat(browser.getCurrentUrl()).endsWith("/queue-dashboard/db-scheduler");
         assertThat(count("dead")).isEqualTo("1");
         assertThat(count("failed")).isEqualTo("1");
@@ -74,15 +78,15 @@ class QueueDashboardBrowserTest extends WorkerTest {
         WebElement deadRow = browser.findElement(deadJob(dead));
         assertThat(deadRow.getText()).contains(TASK, dead, "5");
         // db-scheduler-ui's own list below, loaded with the token the page handed its calls.
-        waitFor(Duration.ofSeconds(10), () -> browser.findElement(By.id("root")).getText().contains(TASK));
+        waitFor(browser, Duration.ofSeconds(10), () -> browser.findElement(By.id("root")).getText().contains(TASK));
 
         click(deadRow.findElement(By.cssSelector("button.qd-retry")));
 
-        waitFor(Duration.ofSeconds(5), () -> text("qd-status").contains("Retrying " + TASK + " / " + dead));
-        waitFor(Duration.ofSeconds(20), () -> DashboardTestJobs.RAN.contains(dead) && rows.find(TASK, dead).isEmpty());
-        waitFor(Duration.ofSeconds(10), () -> count("dead").equals("0") && browser.findElements(deadJob(dead)).isEmpty());
-        assertThat(visible("qd-dead-none")).isTrue();
-        assertNoContentSecurityPolicyViolation();
+        waitFor(browser, Duration.ofSeconds(5), () -> text(browser, "qd-status").contains("Retrying " + TASK + " / " + dead));
+        waitFor(browser, Duration.ofSeconds(20), () -> DashboardTestJobs.RAN.contains(dead) && rows.find(TASK, dead).isEmpty());
+        waitFor(browser, Duration.ofSeconds(10), () -> count("dead").equals("0") && browser.findElements(deadJob(dead)).isEmpty());
+        assertThat(visible(browser, "qd-dead-none")).isTrue();
+        assertNoContentSecurityPolicyViolation(browser);
     }
 
     @Test
@@ -90,7 +94,7 @@ class QueueDashboardBrowserTest extends WorkerTest {
         String dead = id("dead");
         rows.dead(TASK, dead, 5);
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> !browser.findElements(deadJob(dead)).isEmpty());
+        waitFor(browser, Duration.ofSeconds(10), () -> !browser.findElements(deadJob(dead)).isEmpty());
 
         click(browser.findElement(deadJob(dead)).findElement(By.cssSelector("button.qd-discard")));
         assertThat(browser.findElement(deadJob(dead)).findElement(By.cssSelector("button.qd-discard")).getText())
@@ -98,8 +102,8 @@ class QueueDashboardBrowserTest extends WorkerTest {
         assertThat(rows.find(TASK, dead)).as("not before it is confirmed").isPresent();
         click(browser.findElement(deadJob(dead)).findElement(By.cssSelector("button.qd-discard")));
 
-        waitFor(Duration.ofSeconds(10), () -> rows.find(TASK, dead).isEmpty() && count("dead").equals("0"));
-        assertThat(text("qd-status")).contains("Discarded " + TASK + " / " + dead);
+        waitFor(browser, Duration.ofSeconds(10), () -> rows.find(TASK, dead).isEmpty() && count("dead").equals("0"));
+        assertThat(text(browser, "qd-status")).contains("Discarded " + TASK + " / " + dead);
         assertThat(DashboardTestJobs.RAN).doesNotContain(dead);
     }
 
@@ -110,33 +114,33 @@ class QueueDashboardBrowserTest extends WorkerTest {
         rows.dead(TASK, retried, 5);
         rows.dead(TASK, discarded, 6);
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> count("dead").equals("2"));
+        waitFor(browser, Duration.ofSeconds(10), () -> count("dead").equals("2"));
 
         // The queue's page in the app: one row per execution, the dead ones under "Failed" with 31 Dec 9999.
-        waitFor(Duration.ofSeconds(10), () -> !appGroup().isEmpty());
+        waitFor(browser, Duration.ofSeconds(10), () -> !appGroup().isEmpty());
         click(appGroup().getFirst());
-        waitFor(Duration.ofSeconds(10), () -> appRow(retried) != null && appRow(discarded) != null);
+        waitFor(browser, Duration.ofSeconds(10), () -> appRow(retried) != null && appRow(discarded) != null);
         assertThat(browser.getCurrentUrl()).endsWith("/queue-dashboard/db-scheduler/" + TASK);
         assertThat(appRow(retried).getText()).contains("Failed", "Dec 99");
 
         click(appRow(retried).findElement(By.xpath(".//button[normalize-space()='Rerun']")));
-        waitFor(Duration.ofSeconds(20), () -> DashboardTestJobs.RAN.contains(retried) && rows.find(TASK, retried).isEmpty());
+        waitFor(browser, Duration.ofSeconds(20), () -> DashboardTestJobs.RAN.contains(retried) && rows.find(TASK, retried).isEmpty());
 
         click(appRow(discarded).findElement(By.cssSelector("button[aria-label='Options']")));
-        waitFor(Duration.ofSeconds(5), () -> browser.findElements(By.xpath("//*[@role='menuitem'][normalize-space()"
+        waitFor(browser, Duration.ofSeconds(5), () -> browser.findElements(By.xpath("//*[@role='menuitem'][normalize-space()"
                 + "='Delete task']")).stream().anyMatch(WebElement::isDisplayed));
         click(browser.findElements(By.xpath("//*[@role='menuitem'][normalize-space()='Delete task']")).stream()
                 .filter(WebElement::isDisplayed).findFirst().orElseThrow());
-        waitFor(Duration.ofSeconds(5), () -> !browser.findElements(By.xpath("//*[@role='alertdialog']"
+        waitFor(browser, Duration.ofSeconds(5), () -> !browser.findElements(By.xpath("//*[@role='alertdialog']"
                 + "//button[normalize-space()='Delete']")).isEmpty());
         assertThat(browser.findElement(By.xpath("//*[@role='alertdialog']")).getText()).contains(discarded);
         click(browser.findElement(By.xpath("//*[@role='alertdialog']//button[normalize-space()='Delete']")));
 
-        waitFor(Duration.ofSeconds(10), () -> rows.find(TASK, discarded).isEmpty());
+        waitFor(browser, Duration.ofSeconds(10), () -> rows.find(TASK, discarded).isEmpty());
         assertThat(DashboardTestJobs.RAN).doesNotContain(discarded);
         // The summary follows the app's changes.
-        waitFor(Duration.ofSeconds(10), () -> count("dead").equals("0"));
-        assertNoContentSecurityPolicyViolation();
+        waitFor(browser, Duration.ofSeconds(10), () -> count("dead").equals("0"));
+        assertNoContentSecurityPolicyViolation(browser);
     }
 
     @Test
@@ -148,9 +152,9 @@ class QueueDashboardBrowserTest extends WorkerTest {
 
         signIn(receptionist.email(), PASSWORD);
 
-        waitFor(Duration.ofSeconds(10), () -> visible("qd-denied-view"));
-        assertThat(text("qd-denied-message")).contains("403");
-        assertThat(visible("qd-summary-view")).isFalse();
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-denied-view"));
+        assertThat(text(browser, "qd-denied-message")).contains("403");
+        assertThat(visible(browser, "qd-summary-view")).isFalse();
         assertThat(browser.findElement(By.id("root")).isDisplayed()).isFalse();
         assertThat(browser.getPageSource()).doesNotContain(dead).doesNotContain(TASK);
     }
@@ -168,19 +172,19 @@ class QueueDashboardBrowserTest extends WorkerTest {
                 Map.of("code", totp(secret, step))).status()).isEqualTo(200);
 
         signIn(officer.email(), PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> visible("qd-totp-field"));
-        assertThat(text("qd-login-error")).contains("code");
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-totp-field"));
+        assertThat(text(browser, "qd-login-error")).contains("code");
         // The e-mail and password stay filled in; only the code is added.
         browser.findElement(By.id("qd-totp")).sendKeys(totp(secret, step + 1));
         browser.findElement(By.id("qd-login-submit")).click();
-        waitFor(Duration.ofSeconds(10), () -> visible("qd-denied-view"));
-        assertThat(text("qd-denied-message")).contains("403");
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-denied-view"));
+        assertThat(text(browser, "qd-denied-message")).contains("403");
     }
 
     @Test
     void aRejectedAccessTokenIsRenewedWithTheRefreshTokenAndTheDashboardCarriesOn() {
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
-        waitFor(Duration.ofSeconds(10), () -> visible("qd-summary-view"));
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-summary-view"));
         JavascriptExecutor js = (JavascriptExecutor) browser;
         js.executeScript("const t = JSON.parse(sessionStorage.getItem('hb.queue-dashboard.tokens'));"
                 + "t.access = 'not-a-token'; sessionStorage.setItem('hb.queue-dashboard.tokens', JSON.stringify(t));");
@@ -188,21 +192,21 @@ class QueueDashboardBrowserTest extends WorkerTest {
         rows.dead(TASK, dead, 5);
 
         // The next refresh of the summary (every 5 s) is answered 401, renews the token and tries again.
-        waitFor(Duration.ofSeconds(12), () -> !browser.findElements(deadJob(dead)).isEmpty());
-        assertThat(visible("qd-summary-view")).isTrue();
+        waitFor(browser, Duration.ofSeconds(12), () -> !browser.findElements(deadJob(dead)).isEmpty());
+        assertThat(visible(browser, "qd-summary-view")).isTrue();
         assertThat((String) js.executeScript("return JSON.parse(sessionStorage.getItem('hb.queue-dashboard.tokens'))"
                 + ".access")).isNotEqualTo("not-a-token");
         // The app's calls carry the renewed token too.
         click(browser.findElements(By.xpath("//div[@id='root']//button[normalize-space()='Refresh']")).getFirst());
-        waitFor(Duration.ofSeconds(10), () -> browser.findElement(By.id("root")).getText().contains(TASK));
+        waitFor(browser, Duration.ofSeconds(10), () -> browser.findElement(By.id("root")).getText().contains(TASK));
     }
 
     @Test
     void aWrongPasswordKeepsTheSignInFormWithAMessage() {
         signIn("nobody-" + UUID.randomUUID() + "@tests.invalid", "not-the-password");
 
-        waitFor(Duration.ofSeconds(5), () -> visible("qd-login-error"));
-        assertThat(visible("qd-summary-view")).isFalse();
+        waitFor(browser, Duration.ofSeconds(5), () -> visible(browser, "qd-login-error"));
+        assertThat(visible(browser, "qd-summary-view")).isFalse();
         assertThat(browser.findElement(By.id("root")).isDisplayed()).isFalse();
     }
 
@@ -247,7 +251,7 @@ class QueueDashboardBrowserTest extends WorkerTest {
 
     private void signIn(String email, String password) {
         browser.get("http://127.0.0.1:" + port + "/queue-dashboard");
-        waitFor(Duration.ofSeconds(10), () -> visible("qd-login-view"));
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-login-view"));
         browser.findElement(By.id("qd-email")).sendKeys(email);
         browser.findElement(By.id("qd-password")).sendKeys(password);
         browser.findElement(By.id("qd-login-submit")).click();
@@ -285,19 +289,4 @@ class QueueDashboardBrowserTest extends WorkerTest {
         return state + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private boolean visible(String id) {
-        return HeadlessChromium.visible(browser, id);
-    }
-
-    private String text(String id) {
-        return HeadlessChromium.text(browser, id);
-    }
-
-    private void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
-        HeadlessChromium.waitFor(browser, timeout, condition);
-    }
-
-    private void assertNoContentSecurityPolicyViolation() {
-        HeadlessChromium.assertNoContentSecurityPolicyViolation(browser);
-    }
 }
