@@ -18,7 +18,7 @@ JAVA_OPTS ?= -XX:+UseSerialGC -Xms64m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMe
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: jdk
 jdk:
@@ -104,3 +104,7 @@ audit-verify-export: jdk build ## Verify an audit export without the database: F
 .PHONY: clean
 clean: ## Remove build output
 	$(MVN) clean
+
+# Operations targets live beside this file, one file per area (local cluster, backups, Compose,
+# Kubernetes); `make help` lists them after the targets above.
+include $(sort $(wildcard make/*.mk))
