@@ -1,4 +1,6 @@
+# shellcheck shell=bash
 # Shared by scripts/bench.sh and scripts/sse-bench.sh (sourced; they define $jar and log()).
+# shellcheck disable=SC2154  # $jar comes from the sourcing script
 
 # Builds the jar when a source is newer. The jar's own mtime is the reproducible-build timestamp
 # (1980), so the sources are compared with the plain jar Maven writes next to it on every package.

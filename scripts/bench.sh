@@ -33,7 +33,8 @@ export BENCH_SEED_DIR="$out/seed"
 export BENCH_STATUS_FILE="$out/booking-statuses.json"
 export BENCH_CLINIC_ADMIN_EMAIL="bench-admin@bench.invalid"
 export BENCH_USER_EMAIL="bench-desk@bench.invalid"
-export BENCH_PASSWORD="bench-password-$(date +%s)"
+BENCH_PASSWORD="bench-password-$(date +%s)"
+export BENCH_PASSWORD
 export BOOTSTRAP_ADMIN_EMAIL="bench-platform@bench.invalid"
 export BOOTSTRAP_ADMIN_PASSWORD="bench-platform-password"
 

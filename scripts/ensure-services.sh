@@ -17,7 +17,8 @@ if ! command -v pg_isready >/dev/null 2>&1; then
 fi
 if ! pg_up; then
   if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
-    for version in $(ls /etc/postgresql); do
+    for dir in /etc/postgresql/*/; do
+      version="$(basename "$dir")"
       echo "ensure-services: starting PostgreSQL $version/main"
       pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
     done
