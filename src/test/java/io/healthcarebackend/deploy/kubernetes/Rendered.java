@@ -68,6 +68,14 @@ record Rendered(String directory, List<HasMetadata> objects) {
                 .findFirst().orElseThrow(() -> new AssertionError(directory + " has no ConfigMap " + generatorName));
     }
 
+    /** The same objects with one replaced by a doctored copy (same kind and name), to prove a check fails. */
+    Rendered replacing(HasMetadata replacement) {
+        List<HasMetadata> replaced = new java.util.ArrayList<>(objects);
+        replaced.replaceAll(o -> o.getKind().equals(replacement.getKind())
+                && o.getMetadata().getName().equals(replacement.getMetadata().getName()) ? replacement : o);
+        return new Rendered(directory + " (doctored)", replaced);
+    }
+
     List<Workload> workloads() {
         Stream<Workload> deployments = all(Deployment.class).stream().map(d -> new Workload("Deployment",
                 d.getMetadata().getName(), d.getSpec().getReplicas(), d.getSpec().getTemplate()));

@@ -68,8 +68,10 @@ final class ScalingRules {
     }
 
     /**
-     * A PDB must select the pods of a workload, and allow at least one eviction while keeping at
-     * least one pod, at the workload's smallest replica count (else drains hang, or it protects nothing).
+     * A PDB must select the pods of a workload, and allow at least one eviction at the workload's
+     * smallest replica count (else node drains hang); with more than one replica it must also keep
+     * at least one pod running (else it protects nothing). A single replica cannot have both: the
+     * drain wins.
      */
     static List<String> disruptionBudget(Rendered rendered, PodDisruptionBudget pdb) {
         String name = pdb.getMetadata().getName();
@@ -88,7 +90,7 @@ final class ScalingRules {
             if (available < 1) {
                 problems.add(name + ": allows no eviction at " + replicas + " replicas of " + workload.name());
             }
-            if (available >= replicas) {
+            if (replicas > 1 && available >= replicas) {
                 problems.add(name + ": lets every one of " + replicas + " pods of " + workload.name() + " go at once");
             }
         }
