@@ -13,16 +13,9 @@ timeout="${ROLLOUT_TIMEOUT:-300s}"
 ns="${NAMESPACE:-healthcare-backend}"
 overlay="deploy/kubernetes/overlays/local"
 
-command -v "$kubectl" >/dev/null 2>&1 || {
-  echo "local-deploy: kubectl not found. Install it: https://kubernetes.io/docs/tasks/tools/" >&2
-  exit 1
-}
-if ! "$kubectl" version --request-timeout=5s >/dev/null 2>&1; then
-  echo "local-deploy: no Kubernetes cluster is reachable from kubectl's current context" \
-    "($("$kubectl" config current-context 2>/dev/null || echo 'none set'))." >&2
-  echo "             Start one first (e.g. 'kind create cluster'), then run this again." >&2
-  exit 1
-fi
+# shellcheck source=deploy/kubernetes/scripts/cluster.sh
+source "$(dirname "$0")/cluster.sh"
+require_cluster local-deploy
 
 case "$action" in
   deploy)

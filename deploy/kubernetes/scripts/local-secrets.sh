@@ -12,13 +12,14 @@ jar="${JAR:-target/healthcare-backend.jar}"
 ns="${NAMESPACE:-healthcare-backend}"
 kubectl="${KUBECTL:-kubectl}"
 
-command -v "$kubectl" >/dev/null 2>&1 || {
-  echo "local-secrets: kubectl not found. Install it: https://kubernetes.io/docs/tasks/tools/ (Debian: apt-get install kubectl from the Kubernetes apt repository)." >&2
-  exit 1
-}
-command -v java >/dev/null 2>&1 || { echo "local-secrets: java not found (JDK 25: scripts/find-jdk.sh; make sets JAVA_HOME)." >&2; exit 1; }
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command -v "$java" >/dev/null 2>&1 || { echo "local-secrets: java not found (JDK 25: scripts/find-jdk.sh; make sets JAVA_HOME)." >&2; exit 1; }
 [[ -f "$jar" ]] || { echo "local-secrets: $jar is missing; run make build first." >&2; exit 1; }
 command -v openssl >/dev/null 2>&1 || { echo "local-secrets: openssl not found (Debian: apt-get install openssl)." >&2; exit 1; }
+
+# shellcheck source=deploy/kubernetes/scripts/cluster.sh
+source "$(dirname "$0")/cluster.sh"
+require_cluster local-secrets
 
 work="$(mktemp -d)"
 chmod 700 "$work"
@@ -44,10 +45,10 @@ if exists healthcare-backend-secrets; then
   echo "local-secrets: Secret healthcare-backend-secrets exists, kept"
 else
   d="$work/healthcare-backend-secrets"; mkdir -p "$d"
-  java -jar "$jar" generate-jwt-key | tr -d '\n' >"$d/JWT_SIGNING_KEY"
-  java -jar "$jar" generate-audit-key | tr -d '\n' >"$d/AUDIT_SIGNING_KEY"
-  java -jar "$jar" generate-phi-master-key | tr -d '\n' >"$d/PHI_MASTER_KEYSET"
-  java -jar "$jar" generate-phi-master-key | tr -d '\n' >"$d/MFA_SECRET_KEYSET"
+  "$java" -jar "$jar" generate-jwt-key | tr -d '\n' >"$d/JWT_SIGNING_KEY"
+  "$java" -jar "$jar" generate-audit-key | tr -d '\n' >"$d/AUDIT_SIGNING_KEY"
+  "$java" -jar "$jar" generate-phi-master-key | tr -d '\n' >"$d/PHI_MASTER_KEYSET"
+  "$java" -jar "$jar" generate-phi-master-key | tr -d '\n' >"$d/MFA_SECRET_KEYSET"
   random_b64 >"$d/PHI_INDEX_KEY"
   random_b64 >"$d/SESSION_DATA_KEY"
   random_hex >"$d/DATABASE_PASSWORD"
