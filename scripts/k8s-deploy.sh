@@ -12,13 +12,14 @@
 #   KUBE_CONTEXT      kubectl context to use (default: the current one)
 #   ROLLOUT_TIMEOUT   how long each Deployment may take to become available (default 10m)
 #   HEALTH_TIMEOUT    seconds to wait for GET /health to answer 200 "ok" after the rollout (default 120)
+#   API_SERVICE       the API Service checked through a port-forward (default healthcare-backend-api)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 render_only=false
 if [ "${1:-}" = "--render" ]; then render_only=true; shift; fi
 overlay="${1:-}"; image="${2:-}"
-usage() { sed -n '5,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ -n "$overlay" ] && [ -n "$image" ] || usage
 overlay_dir="deploy/kubernetes/overlays/$overlay"
 [ -f "$overlay_dir/kustomization.yaml" ] || { echo "k8s-deploy: no overlay '$overlay' ($overlay_dir)" >&2; exit 2; }
@@ -86,7 +87,7 @@ done
 # Health through the API's Service, as a client would reach it (port-forward is not subject to the
 # namespace's NetworkPolicies, unlike a throw-away curl pod).
 port=$((20000 + RANDOM % 10000))
-"${kc[@]}" -n "$namespace" port-forward "svc/${API_SERVICE:-api}" "$port:8088" >"$work/port-forward.log" 2>&1 &
+"${kc[@]}" -n "$namespace" port-forward "svc/${API_SERVICE:-healthcare-backend-api}" "$port:8088" >"$work/port-forward.log" 2>&1 &
 forward=$!
 trap 'kill "$forward" 2>/dev/null || true' EXIT
 deadline=$((SECONDS + ${HEALTH_TIMEOUT:-120}))
