@@ -20,7 +20,7 @@ fi
 password="$(cat "$secrets/REPLICATION_PASSWORD")"
 
 psql -h "${PGHOST_DIR:-/var/run/postgresql}" -p "${PGPORT:-5432}" -U "${POSTGRES_USER:-postgres}" -d postgres \
-  -v ON_ERROR_STOP=1 -q -v user="$user" -v password="$password" -v slots="${REPLICATION_SLOTS:-replica_1}" <<'SQL'
+  -v ON_ERROR_STOP=1 -q -o /dev/null -v user="$user" -v password="$password" -v slots="${REPLICATION_SLOTS:-replica_1}" <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN REPLICATION PASSWORD %L', :'user', :'password')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'user') \gexec
 SELECT pg_create_physical_replication_slot(slot)
