@@ -5,7 +5,8 @@
 # /dev/urandom. Never overwrites: an existing file is kept (rotating a key is a deliberate act,
 # see README "PHI encryption and key management"). Prints file names only, never a value.
 # Usage: deploy/compose/generate-secrets.sh [directory]
-# Env:   HB_JAR (default target/healthcare-backend.jar) runs the generators with JAVA_HOME's java;
+# Env:   HB_JAR (default target/healthcare-backend.jar) runs the generators with JAVA_HOME's java
+#        (default: the JDK 25 scripts/find-jdk.sh finds);
 #        when the jar is missing, HB_IMAGE (default healthcare-backend:local) runs them with docker.
 #        REDIS_HOST (default redis): the host named in the REDIS_URL secret.
 set -euo pipefail
@@ -17,9 +18,8 @@ image="${HB_IMAGE:-healthcare-backend:local}"
 
 generate() {
   if [ -f "$jar" ]; then
-    local java_bin="java"
-    if [ -n "${JAVA_HOME:-}" ]; then java_bin="$JAVA_HOME/bin/java"; fi
-    "$java_bin" -jar "$jar" "$1"
+    local java_home="${JAVA_HOME:-$(scripts/find-jdk.sh)}"
+    "$java_home/bin/java" -jar "$jar" "$1"
   elif command -v docker >/dev/null 2>&1 && docker image inspect "$image" >/dev/null 2>&1; then
     docker run --rm "$image" "$1"
   else
@@ -47,10 +47,20 @@ write() { # name, value: a new file only
   echo "generate-secrets: wrote   $file"
 }
 
-write JWT_SIGNING_KEY "$(generate generate-jwt-key)"
-write AUDIT_SIGNING_KEY "$(generate generate-audit-key)"
-write PHI_MASTER_KEYSET "$(generate generate-phi-master-key)"
-write MFA_SECRET_KEYSET "$(generate generate-phi-master-key)"
+generated() { # name, generator command: generated only when the file is missing; fails when the generator does
+  local value
+  if [ -e "$dir/$1" ]; then
+    write "$1" ""
+    return
+  fi
+  value="$(generate "$2")"
+  [ -n "$value" ] || { echo "generate-secrets: $2 printed nothing" >&2; exit 1; }
+  write "$1" "$value"
+}
+generated JWT_SIGNING_KEY generate-jwt-key
+generated AUDIT_SIGNING_KEY generate-audit-key
+generated PHI_MASTER_KEYSET generate-phi-master-key
+generated MFA_SECRET_KEYSET generate-phi-master-key
 write PHI_INDEX_KEY "$(random_base64 32)"
 write SESSION_DATA_KEY "$(random_base64 32)"
 write DATABASE_PASSWORD "$(random_hex 24)"
