@@ -25,7 +25,7 @@
 #   CLUSTER_READY_TIMEOUT [120]          seconds an instance may take to become ready
 #   CLUSTER_DRAIN_TIMEOUT [30]           seconds to wait for a drained server's sessions to end
 #   CLUSTER_STOP_TIMEOUT [45]            seconds between SIGTERM and SIGKILL (above SHUTDOWN_TIMEOUT, 30 s)
-#   CLUSTER_LOAD_CONCURRENCY [4] CLUSTER_LOAD_RATE [60] CLUSTER_LOAD_MAX_SECONDS [240]
+#   CLUSTER_LOAD_CONCURRENCY [4] CLUSTER_LOAD_RATE [40] CLUSTER_LOAD_MAX_SECONDS [300]
 #   CLUSTER_LOAD_MAX_REQUESTS [30000]    bounds of the load generator during `roll`
 #   CLUSTER_INFLIGHT_SECONDS [5]         how long the in-flight request of `roll` is held
 #   JAVA_OPTS                            JVM flags (the Makefile passes its own); -Xmx$CLUSTER_HEAP is added
@@ -95,28 +95,39 @@ pid_of() { [ -f "$dir/$1.pid" ] && cat "$dir/$1.pid" || true; }
 alive() {
   local pid
   pid="$(pid_of "$1")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$dir/"
+  [ -n "$pid" ] && ! gone "$pid" && alive_pid "$pid"
 }
 
-# Waits up to $2 seconds for process $1 to exit.
+# Gone: no such process, or a zombie (exited, waiting for init to collect it).
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]; }
+
+# Waits up to $2 seconds for process $1 to exit, then briefly for it to be collected.
 wait_exit() {
   local pid="$1" deadline=$((SECONDS + $2))
-  while kill -0 "$pid" 2>/dev/null; do
+  until gone "$pid"; do
     [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 0.2
   done
+  deadline=$((SECONDS + 3))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
 }
+
+# Process $1 (from a pid file) is ours and has not finished exiting: it runs our jar or config, or it
+# is exiting (an exiting process has no command line any more).
+ours() { [ -n "$1" ] && ! gone "$1" && { [ -z "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ] || alive_pid "$1"; }; }
+alive_pid() { [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$dir/"; }
 
 # SIGTERM (the service shuts down gracefully: in-flight requests finish), then SIGKILL past the bound.
 stop_process() {
   local name="$1" pid
-  alive "$name" || { rm -f "$dir/$name.pid"; return 0; }
   pid="$(pid_of "$name")"
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_exit "$pid" "$stop_timeout"; then
-    log "$name (pid $pid) still running ${stop_timeout}s after SIGTERM: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_exit "$pid" 10 || die "$name (pid $pid) survived SIGKILL"
+  if ours "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! wait_exit "$pid" "$stop_timeout"; then
+      log "$name (pid $pid) still running ${stop_timeout}s after SIGTERM: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      wait_exit "$pid" 10 || die "$name (pid $pid) survived SIGKILL"
+    fi
   fi
   rm -f "$dir/$name.pid"
 }
@@ -241,21 +252,27 @@ cmd_up() {
 }
 
 cmd_down() {
-  local name pid
-  if alive haproxy; then
-    pid="$(pid_of haproxy)"
+  local name pid stopping=()
+  pid="$(pid_of haproxy)"
+  if ours "$pid"; then
     kill -USR1 "$pid" 2>/dev/null || true   # soft stop: open requests finish (hard-stop-after 15s)
-    wait_exit "$pid" 20 || kill -KILL "$pid" 2>/dev/null || true
+    wait_exit "$pid" 20 || { kill -KILL "$pid" 2>/dev/null || true; wait_exit "$pid" 10 || true; }
     log "stopped haproxy"
   fi
   rm -f "$dir/haproxy.pid" "$sock"
+  # SIGTERM to all at once (each shuts down gracefully), then wait for each, SIGKILL past the bound.
   for name in "${all_instances[@]}"; do
-    alive "$name" && kill -TERM "$(pid_of "$name")" 2>/dev/null || true
+    pid="$(pid_of "$name")"
+    if ours "$pid"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      stopping+=("$name")
+    fi
   done
-  for name in "${all_instances[@]}"; do
-    if alive "$name"; then stop_process "$name"; log "stopped $name"; fi
-    rm -f "$dir/$name.pid"
+  for name in "${stopping[@]}"; do
+    stop_process "$name"
+    log "stopped $name"
   done
+  for name in "${all_instances[@]}"; do rm -f "$dir/$name.pid"; done
   log "down"
 }
 

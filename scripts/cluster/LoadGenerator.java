@@ -2,7 +2,7 @@
  * The bounded load generator of `scripts/cluster.sh roll` (run with the JDK source launcher:
  * `java scripts/cluster/LoadGenerator.java --base http://127.0.0.1:8080 ...`; no dependencies).
  *
- * Signs in once as a demo user, creates its own practitioner (every day 00:00-23:50, 10-minute slots)
+ * Signs in as a demo user (again every 4 minutes: access tokens live 5), creates its own practitioner (every day 00:00-23:50, 10-minute slots)
  * and one patient per client, lists the free slots of the next 30 days, then runs `--concurrency`
  * clients at `--rate` requests per second in total, each cycling through
  *   GET /health (200), GET /api/v1/patients/{id} (200), GET /api/v1/patients?name= (200),
@@ -14,8 +14,7 @@
  * (JSON). Exit status: 0 no failure, 1 failures (or nothing answered), 2 setup failed.
  *
  * Options: --base URL --user EMAIL (password from DEMO_PASSWORD, default demo-password-123)
- *   --concurrency N [4] --rate R [60] --max-seconds S [240, at most 270: the access token lives
- *   5 minutes] --max-requests N [30000] --stop-file PATH --ready-file PATH --report PATH
+ *   --concurrency N [4] --rate R [40] --max-seconds S [300] --max-requests N [30000] --stop-file PATH --ready-file PATH --report PATH
  */
 
 import java.io.IOException;
@@ -81,7 +80,8 @@ public class LoadGenerator {
     final AtomicLong sent = new AtomicLong();
     final List<String> failureSamples = Collections.synchronizedList(new ArrayList<>());
     final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
-    String token;
+    volatile String token;
+    volatile long signedInAt;
     String practitioner;
     List<String> patients = new ArrayList<>();
     String day;
@@ -129,10 +129,7 @@ public class LoadGenerator {
 
     /** Signs in and creates the practitioner, schedule and patients the clients use. */
     void setUp() throws IOException, InterruptedException {
-        String password = System.getenv().getOrDefault("DEMO_PASSWORD", "demo-password-123");
-        String login = call("POST", "/api/v1/auth/login",
-                "{\"email\":\"" + escape(required("user")) + "\",\"password\":\"" + escape(password) + "\"}", 200, null);
-        token = first(TOKEN, login, "access token");
+        signIn();
         String run = Long.toString(System.currentTimeMillis(), 36);
         practitioner = first(ID, call("POST", "/api/v1/practitioners",
                 "{\"givenName\":\"Load\",\"familyName\":\"Roll " + run + "\",\"specialty\":\"Load test\"}", 201, null), "practitioner id");
@@ -158,13 +155,28 @@ public class LoadGenerator {
         System.out.println("load: signed in; practitioner with " + freeSlots.size() + " free slots, " + patients.size() + " patients");
     }
 
+    void signIn() throws IOException, InterruptedException {
+        String password = System.getenv().getOrDefault("DEMO_PASSWORD", "demo-password-123");
+        String login = call("POST", "/api/v1/auth/login",
+                "{\"email\":\"" + escape(required("user")) + "\",\"password\":\"" + escape(password) + "\"}", 200, null);
+        token = first(TOKEN, login, "access token");
+        signedInAt = System.nanoTime();
+    }
+
+    /** Signs in again when the access token is 4 minutes old (it lives 5); one client does it, the others wait. */
+    synchronized void freshToken() throws IOException, InterruptedException {
+        if (System.nanoTime() - signedInAt > Duration.ofMinutes(4).toNanos()) {
+            signIn();
+        }
+    }
+
     /** Runs the clients to a stop condition; writes the report; true when nothing failed. */
     boolean run() throws Exception {
         int concurrency = number("concurrency", 4);
-        int rate = number("rate", 60);
-        int maxSeconds = number("max-seconds", 240);
-        if (maxSeconds > 270 || concurrency < 1 || rate < 1) {
-            usage("--max-seconds must be at most 270 (one sign-in), --concurrency and --rate at least 1");
+        int rate = number("rate", 40);
+        int maxSeconds = number("max-seconds", 300);
+        if (maxSeconds < 1 || concurrency < 1 || rate < 1) {
+            usage("--max-seconds, --concurrency and --rate must be at least 1");
         }
         long maxRequests = number("max-requests", 30000);
         Path stop = Path.of(required("stop-file"));
@@ -226,6 +238,7 @@ public class LoadGenerator {
         String outcome;
         boolean good;
         try {
+            freshToken();
             HttpResponse<String> response = http.send(build(op == Op.BOOK ? "POST" : "GET", path, body,
                     op == Op.BOOK ? UUID.randomUUID().toString() : null), HttpResponse.BodyHandlers.ofString());
             response.headers().firstValue("X-Served-By").ifPresent(s -> servedBy.computeIfAbsent(s, k -> new LongAdder()).increment());
@@ -236,7 +249,7 @@ public class LoadGenerator {
                 sample(outcome + " traceId=" + response.headers().firstValue("X-Trace-Id").orElse("-")
                         + " via " + response.headers().firstValue("X-Served-By").orElse("-"));
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             good = false;
             outcome = op.label + " " + e.getClass().getSimpleName();
             sample(outcome + ": " + e.getMessage());
@@ -264,7 +277,7 @@ public class LoadGenerator {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        if (token != null) {
+        if (token != null && !path.equals("/api/v1/auth/login")) {
             b.header("Authorization", "Bearer " + token);
         }
         if (idempotencyKey != null) {

@@ -6,8 +6,8 @@
 set -euo pipefail
 
 load_concurrency="${CLUSTER_LOAD_CONCURRENCY:-4}"
-load_rate="${CLUSTER_LOAD_RATE:-60}"
-load_max_seconds="${CLUSTER_LOAD_MAX_SECONDS:-240}"
+load_rate="${CLUSTER_LOAD_RATE:-40}"
+load_max_seconds="${CLUSTER_LOAD_MAX_SECONDS:-300}"
 load_max_requests="${CLUSTER_LOAD_MAX_REQUESTS:-30000}"
 inflight_seconds="${CLUSTER_INFLIGHT_SECONDS:-5}"
 demo_user="${CLUSTER_DEMO_USER:-admin@demo.clinic}"
