@@ -3,6 +3,7 @@
 # first instance when it gets SIGTERM. Sourced by scripts/cluster.sh (it uses its functions and
 # variables); not meant to be run alone. Variables: see scripts/cluster.sh (CLUSTER_LOAD_*,
 # CLUSTER_INFLIGHT_SECONDS, DATABASE_*, DEMO_PASSWORD).
+# shellcheck disable=SC2154  # pg_host, dir, port, the instance lists… are scripts/cluster.sh's
 set -euo pipefail
 
 load_concurrency="${CLUSTER_LOAD_CONCURRENCY:-4}"
@@ -85,7 +86,8 @@ SQL
 # After SIGTERM: what the instance's readiness answers while it shuts down (the finding for load
 # balancers and Kubernetes: 503 "draining", then connection refused once the listener is closed).
 watch_readiness() {
-  local pid="$1" url="http://127.0.0.1:$(instance_port "$2")/health/readiness" code seen=""
+  local pid="$1" url code seen=""
+  url="http://127.0.0.1:$(instance_port "$2")/health/readiness"
   local deadline=$((SECONDS + stop_timeout))
   while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
     code="$(curl -s -m 1 -o /dev/null -w '%{http_code}' "$url" 2>/dev/null || true)"

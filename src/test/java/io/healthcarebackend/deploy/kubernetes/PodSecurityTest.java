@@ -77,8 +77,9 @@ class PodSecurityTest {
         assertThat(worker.getImage()).isEqualTo(api.getImage());
         assertThat(env(api, "APP_ROLE")).isEqualTo("api");
         assertThat(env(worker, "APP_ROLE")).isEqualTo("worker");
-        assertThat(rendered.configMap("healthcare-backend-config").getData().get("JAVA_TOOL_OPTIONS"))
-                .contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError").doesNotContain("-Xmx");
+        assertThat(rendered.configMap("healthcare-backend-config").getData().get("JDK_JAVA_OPTIONS"))
+                .contains("-XX:MaxRAMPercentage=").doesNotContain("-Xmx");
+        assertThat(rendered.configMap("healthcare-backend-config").getData()).doesNotContainKey("JAVA_TOOL_OPTIONS");
         assertThat(List.of(api, worker)).allSatisfy(c -> assertThat(c.getPorts())
                 .anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(8088)));
     }
