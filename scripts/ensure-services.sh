@@ -53,20 +53,39 @@ if ! redis_up; then
 fi
 echo "ensure-services: Redis is up at $redis_host:$redis_port"
 
-# The browser tests (the /logger dashboard) drive Debian's chromium and chromium-driver, headless.
-have_chromium() { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }
-if ! have_chromium; then
+# Tools the tests drive, from Debian's packages: the browser tests (the dashboards) use chromium and
+# chromium-driver, the local-cluster test HAProxy and socat, the backup tests gpg, the PITR drill
+# PostgreSQL's server binaries (initdb, pg_ctl), `make lint` ShellCheck.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-services: installing chromium and chromium-driver for the browser tests"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) || true
+    echo "ensure-services: installing ${missing[*]} for the tests"
+    log="${TMPDIR:-/tmp}/ensure-services-apt.log"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >"$log" 2>&1 \
+      || echo "ensure-services: apt-get failed, see $log" >&2
   fi
-  if have_chromium; then
-    echo "ensure-services: Chromium installed"
-  else
-    echo "ensure-services: chromium and chromedriver are missing, so the browser tests will fail." >&2
-    echo "                 Install them (Debian: sudo apt-get install chromium chromium-driver)," >&2
-    echo "                 or set CHROMIUM_BINARY and CHROMEDRIVER to their paths." >&2
+  still=()
+  for pkg in "${missing[@]}"; do
+    case "$pkg" in
+      chromium-driver) command -v chromedriver >/dev/null 2>&1 || still+=("$pkg") ;;
+      gnupg) command -v gpg >/dev/null 2>&1 || still+=("$pkg") ;;
+      *) command -v "$pkg" >/dev/null 2>&1 || still+=("$pkg") ;;
+    esac
+  done
+  if [ "${#still[@]}" -gt 0 ]; then
+    echo "ensure-services: ${still[*]} missing, so the tests that drive them will fail." >&2
+    echo "                 Install them (Debian: sudo apt-get install ${still[*]})." >&2
+    echo "                 Chromium elsewhere: set CHROMIUM_BINARY and CHROMEDRIVER to its paths." >&2
   fi
-else
-  echo "ensure-services: Chromium is installed for the browser tests"
 fi
+command -v kubectl >/dev/null 2>&1 || echo "ensure-services: kubectl is missing: the Kubernetes manifest tests will fail (install it: https://kubernetes.io/docs/tasks/tools/)." >&2
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "ensure-services: PostgreSQL's server binaries (initdb) are missing: the PITR drill will fail (Debian: apt-get install postgresql)." >&2
+fi
+echo "ensure-services: test tools checked"
