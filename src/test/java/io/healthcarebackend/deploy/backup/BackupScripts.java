@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,7 @@ final class BackupScripts {
     static Map<String, Long> rowCounts(String database) throws SQLException {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection c = superuser(database); Statement s = c.createStatement()) {
-            List<String> tables = new java.util.ArrayList<>();
+            List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
                     + " where n.nspname = 'public' and c.relkind in ('r', 'p')")) {
                 while (rs.next()) {
@@ -152,7 +153,7 @@ final class BackupScripts {
      * between a database and its restore when ownership, grants and RLS survived.
      */
     static List<String> securityOf(String database) throws SQLException {
-        List<String> facts = new java.util.ArrayList<>();
+        List<String> facts = new ArrayList<>();
         try (Connection c = superuser(database); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select c.relname, pg_get_userbyid(c.relowner), coalesce(c.relacl::text, ''),"
                     + " c.relrowsecurity, c.relforcerowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace"

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +34,7 @@ class PitrDrillIT {
                 .containsPattern("RPO: [0-9.]+ s measured for the last commit \\(bound: archive_timeout = 5s\\);"
                         + " rows committed before the target lost: 0")
                 .endsWith("pitr-drill: RESULT PASS\n");
-        java.util.regex.Matcher scratch = java.util.regex.Pattern.compile(" in (/\\S+) \\(Unix socket only").matcher(drill.output());
+        Matcher scratch = Pattern.compile(" in (/\\S+) \\(Unix socket only").matcher(drill.output());
         assertThat(scratch.find()).as("the drill names its scratch directory").isTrue();
         assertThat(Path.of(scratch.group(1))).as("the drill removes its scratch cluster").doesNotExist();
     }
