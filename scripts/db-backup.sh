@@ -128,12 +128,11 @@ upload() {
   local kind="$1" database="$2" uri="$3" name="$2-$stamp.dump.gpg"
   local -a endpoint=()
   [[ -z "${BACKUP_S3_ENDPOINT:-}" ]] || endpoint=(--endpoint-url "$BACKUP_S3_ENDPOINT")
-  local f
-  for f in "$name" "$name.sha256" "$name.manifest.json"; do
-    aws "${endpoint[@]}" s3 cp --only-show-errors "$backup_dir/$kind/$f" "${uri%/}/$f" \
-      || hb_die "upload of $kind/$f to ${uri%/}/ failed (the local artefact is kept)"
-  done
-  echo "db-backup: uploaded $kind/$name to ${uri%/}/"
+  # The artefact, its checksum and its manifest in one call.
+  aws "${endpoint[@]}" s3 cp --only-show-errors --recursive --exclude '*' --include "$name" \
+    --include "$name.sha256" --include "$name.manifest.json" "$backup_dir/$kind/" "${uri%/}/" \
+    || hb_die "upload of $kind/$name to ${uri%/}/ failed (the local artefact is kept)"
+  echo "db-backup: uploaded $kind/$name (+ .sha256, .manifest.json) to ${uri%/}/"
 }
 
 dump_one data "$db" "$data_pass"
