@@ -80,6 +80,10 @@ class BackupRoundTripIT extends ApiTest {
             assertThat(sourceRows.get("patients")).isPositive();
             assertThat(BackupScripts.rowCounts(target + "_keys")).as("rows of every table of the key store")
                     .isEqualTo(sourceKeyRows);
+            Commands.Result restoredCounts = Commands.run(Duration.ofSeconds(20), "scripts/backup/row-counts.sh", target).orFail();
+            assertThat(restoredCounts.output()).as("the operator's comparison (scripts/backup/row-counts.sh)")
+                    .isEqualTo(Commands.run(Duration.ofSeconds(20), "scripts/backup/row-counts.sh", TestDatabase.NAME).orFail().output())
+                    .contains("patients " + sourceRows.get("patients") + "\n");
             assertThat(BackupScripts.securityOf(target)).as("owners, grants, row-level security, definer functions")
                     .isEqualTo(BackupScripts.securityOf(TestDatabase.NAME));
             assertThat(BackupScripts.securityOf(target + "_keys")).isEqualTo(BackupScripts.securityOf(TestDatabase.KEYS_NAME));
