@@ -27,7 +27,9 @@
 #   BACKUP_S3_ENDPOINT               --endpoint-url for S3-compatible storage (MinIO, Ceph, ...)
 # Exit status: 0 when both artefacts were written, verified (and uploaded); 1 otherwise.
 set -euo pipefail
-HB_TOOL=db-backup
+# shellcheck disable=SC2034 # read by backup/common.sh
+HB_TOOL="db-backup"
+# shellcheck source=scripts/backup/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/backup/common.sh"
 
 db="${DATABASE_NAME:-healthcare}"
@@ -80,6 +82,7 @@ dump_one() {
   [[ "$magic" == PGDMP ]] || hb_die "the new artefact of $database is not a pg_dump archive after decryption"
   ended=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   mv "$partial" "$dir/$name"
+  # shellcheck disable=SC2034 # read by hb_cleanup
   HB_CLEANUP_EXTRA=""
   sum=$(sha256sum "$dir/$name" | cut -d' ' -f1)
   printf '%s  %s\n' "$sum" "$name" >"$dir/$name.sha256"

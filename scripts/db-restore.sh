@@ -20,8 +20,10 @@
 # Exit status: 0 restored; 1 refused or failed (nothing is left half-restored: each database is
 # restored in one transaction).
 set -euo pipefail
-HB_TOOL=db-restore
+# shellcheck disable=SC2034 # read by backup/common.sh
+HB_TOOL="db-restore"
 here="$(dirname "${BASH_SOURCE[0]}")"
+# shellcheck source=scripts/backup/common.sh
 source "$here/backup/common.sh"
 
 db="${DATABASE_NAME:-healthcare}"

@@ -34,7 +34,7 @@ seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 bindir="${PG_BINDIR:-}"
 if [[ -z "$bindir" ]]; then
   bindir=$(pg_config --bindir 2>/dev/null || true)
-  [[ -x "$bindir/initdb" ]] || bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  [[ -x "$bindir/initdb" ]] || bindir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1 || true)
 fi
 for tool in initdb pg_ctl pg_basebackup psql; do
   [[ -x "$bindir/$tool" ]] || die "$tool not found in '${bindir:-?}': install the PostgreSQL server (Debian: apt-get install postgresql) or set PG_BINDIR"
@@ -55,7 +55,9 @@ chmod 700 "$work"
 cleanup() {
   local status=$? dir
   for dir in "$work/primary" "$work/restored"; do
-    [[ -f "$dir/postmaster.pid" ]] && run "$bindir/pg_ctl" -D "$dir" -m immediate -t 30 stop >/dev/null 2>&1 || true
+    if [[ -f "$dir/postmaster.pid" ]]; then
+      run "$bindir/pg_ctl" -D "$dir" -m immediate -t 30 stop >/dev/null 2>&1 || true
+    fi
   done
   rm -rf "$work"
   exit "$status"
@@ -124,7 +126,7 @@ until [[ "$(sql "select coalesce(last_archived_wal, '') >= '$last_lsn_file' from
 done
 rpo=$(seconds "$last_commit" "$(now)")
 failed=$(sql "select failed_count from pg_stat_archiver")
-log "archive: the last commit's segment reached the archive after $rpo s ($(ls "$work/archive" | grep -c -v '^\.') files, $failed failed attempts)"
+log "archive: the last commit's segment reached the archive after $rpo s ($(find "$work/archive" -maxdepth 1 -type f ! -name '.*' | wc -l) files, $failed failed attempts)"
 
 # --- lose the primary ----------------------------------------------------------------------------------
 run "$bindir/pg_ctl" -D "$work/primary" -m immediate -t 30 stop >/dev/null

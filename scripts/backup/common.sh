@@ -10,6 +10,7 @@ HB_PG_HOST="${DATABASE_HOST:-127.0.0.1}"
 HB_PG_PORT="${DATABASE_PORT:-5432}"
 HB_PG_ADMIN="${DATABASE_ADMIN_USER:-postgres}"
 # Artefact names: <database>-<UTC stamp>.dump.gpg, with .sha256 and .manifest.json beside it.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 HB_STAMP_RE='[0-9]{8}T[0-9]{6}Z'
 
 hb_log() { echo "${HB_TOOL:-backup}: $*" >&2; }
@@ -51,7 +52,7 @@ hb_check_db_name() {
 # or is written from BACKUP_PASSPHRASE / BACKUP_KEYS_PASSPHRASE into the private work directory
 # ($HB_WORK, mode 700). Refuses when none is set: there is no unencrypted backup.
 hb_passphrase_file() {
-  local kind="$1" file var_file var_env
+  local kind="$1" file
   if [[ "$kind" == keys ]]; then
     file="${BACKUP_KEYS_PASSPHRASE_FILE:-}"
     if [[ -z "$file" && -n "${BACKUP_KEYS_PASSPHRASE:-}" ]]; then

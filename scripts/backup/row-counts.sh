@@ -6,7 +6,9 @@
 # Connects like db-backup.sh: DATABASE_HOST, DATABASE_PORT, DATABASE_ADMIN_USER (a role that reads
 # every row despite row-level security), password from PGPASSWORD or ~/.pgpass. Prints no row data.
 set -euo pipefail
-HB_TOOL=row-counts
+# shellcheck disable=SC2034 # read by backup/common.sh
+HB_TOOL="row-counts"
+# shellcheck source=scripts/backup/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 db="${1:?usage: scripts/backup/row-counts.sh <database>}"
