@@ -47,7 +47,7 @@ keys_pass=$(hb_passphrase_file keys)
 hb_note_shared_passphrase
 if [[ -n "${BACKUP_S3_URI:-}" ]]; then
   [[ "$BACKUP_S3_URI" =~ ^s3://[^/]+ ]] || hb_die "BACKUP_S3_URI must look like s3://bucket/prefix"
-  command -v aws >/dev/null 2>&1 || hb_die "BACKUP_S3_URI is set but the aws CLI is missing (Debian: apt-get install awscli, or pip install awscli)"
+  hb_require aws
 fi
 hb_check_server
 for d in "$db" "$keys_db"; do

@@ -7,7 +7,8 @@
 # row-level security policies as they were) and analyzes the result.
 #
 # Usage: scripts/db-restore.sh      (make db-restore BACKUP=<stamp>|latest TARGET_DB=<name>)
-#   BACKUP=<stamp>|latest   a backup of DATABASE_NAME in BACKUP_DIR (data/ and keys/ of one stamp), or
+#   BACKUP=<stamp>|latest   a backup of DATABASE_NAME in BACKUP_DIR (data/ and keys/ of one stamp), or the
+#                           path of a data artefact or of its .manifest.json, or
 #   FILE=<path to .dump.gpg of the data> [KEYS_FILE=<path to .dump.gpg of the key store>]
 #                           (KEYS_FILE defaults to the key-store artefact of FILE's stamp in ../keys/)
 #   TARGET_DB=<name>        required; TARGET_DB and TARGET_DB_keys must not exist or be empty
@@ -38,6 +39,10 @@ hb_require psql pg_restore gpg gpgconf sha256sum
 # --- which artefacts -------------------------------------------------------------------------------
 data_file="${FILE:-}"
 keys_file="${KEYS_FILE:-}"
+# BACKUP may also name a set by its data artefact or manifest.
+if [[ -z "$data_file" && "${BACKUP:-}" =~ \.dump\.gpg(\.manifest\.json)?$ ]]; then
+  data_file="${BACKUP%.manifest.json}"
+fi
 if [[ -z "$data_file" ]]; then
   [[ -n "${BACKUP:-}" ]] || hb_die "$usage"
   stamp="$BACKUP"

@@ -25,6 +25,7 @@ hb_require() {
       gpg|gpgconf) pkg=gnupg ;;
       psql|pg_dump|pg_restore) pkg=postgresql-client ;;
       sha256sum|stat|date) pkg=coreutils ;;
+      aws) pkg=awscli ;;
       *) pkg="" ;;
     esac
     if [[ -n "$pkg" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -6,6 +6,8 @@ import io.healthcarebackend.support.ApiTest;
 import io.healthcarebackend.support.Commands;
 import io.healthcarebackend.support.TestDatabase;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.LocalDateTime;
@@ -68,11 +70,14 @@ class BackupSafetyIT extends ApiTest {
         Path wrong = BackupScripts.writePassphrase(work.resolve("wrong"), "not-the-passphrase-of-this-backup");
         String target = BackupScripts.newTargetName();
 
+        Path manifest = Path.of(backups.newest("data") + ".manifest.json");
+
         Commands.Result restore = backups.restore(target,
-                Map.of("BACKUP", "latest", "BACKUP_PASSPHRASE_FILE", wrong.toString()));
+                Map.of("BACKUP", manifest.toString(), "BACKUP_PASSPHRASE_FILE", wrong.toString()));
 
         assertThat(restore.exitCode()).as(restore.output()).isEqualTo(1);
-        assertThat(restore.output()).contains("cannot decrypt").contains("wrong passphrase");
+        assertThat(restore.output()).as("the set named by its manifest").contains("checksum ok  " + TestDatabase.KEYS_NAME)
+                .contains("cannot decrypt").contains("wrong passphrase");
         assertThat(BackupScripts.exists(target)).isFalse();
     }
 
@@ -98,6 +103,31 @@ class BackupSafetyIT extends ApiTest {
         assertThat(restore.exitCode()).as(restore.output()).isEqualTo(1);
         assertThat(restore.output()).contains("database " + TestDatabase.NAME + " exists and is not empty");
         assertThat(BackupScripts.rowCounts(TestDatabase.NAME)).containsEntry("clinics", clinics);
+    }
+
+    @Test
+    void theRunbooksReadOnlyBackupRoleDumpsEveryRowAndWithoutBypassRlsTheBackupFails() throws Exception {
+        String role = BackupScripts.newTargetName().replace("hb_restore_", "hb_backup_");
+        String target = BackupScripts.newTargetName();
+        try (Connection admin = TestDatabase.admin(); Statement s = admin.createStatement()) {
+            // The statement docs/runbooks/backup-and-restore.md gives for the backup role.
+            s.execute("CREATE ROLE " + role + " LOGIN BYPASSRLS IN ROLE pg_read_all_data");
+            try {
+                BackupScripts backups = new BackupScripts(work);
+                backups.backup(Map.of("DATABASE_ADMIN_USER", role)).orFail();
+                backups.restore(target, Map.of("BACKUP", "latest")).orFail();
+                assertThat(BackupScripts.rowCounts(target)).isEqualTo(BackupScripts.rowCounts(TestDatabase.NAME));
+                assertThat(BackupScripts.rowCounts(target)).containsKey("patients");
+
+                s.execute("ALTER ROLE " + role + " NOBYPASSRLS");
+                Commands.Result filtered = backups.backup(Map.of("DATABASE_ADMIN_USER", role));
+                assertThat(filtered.exitCode()).as("never a backup silently filtered by row-level security").isEqualTo(1);
+                assertThat(filtered.output()).contains("row-level security");
+            } finally {
+                BackupScripts.drop(target);
+                s.execute("DROP ROLE " + role);
+            }
+        }
     }
 
     @Test
