@@ -94,4 +94,31 @@ public final class AuditLog {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Audit events recorded for the clinic. */
+    public static long eventCount(String clinic) throws SQLException {
+        return clinicCount("select count(*) from audit_events where clinic_id = cast(? as uuid)", clinic);
+    }
+
+    /** Waits (at most 15 s) until the service's sealer has chained every audit event of the clinic. */
+    public static void awaitSealed(String clinic) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (eventCount(clinic) != clinicCount("select count(*) from audit_chain where chain_id = cast(? as uuid)",
+                clinic)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the audit events of clinic " + clinic + " were not sealed within 15 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long clinicCount(String sql, String clinic) throws SQLException {
+        try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, clinic);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 }

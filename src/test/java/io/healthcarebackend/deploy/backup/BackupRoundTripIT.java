@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.AuditLog;
 import io.healthcarebackend.support.Commands;
 import io.healthcarebackend.support.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,8 @@ class BackupRoundTripIT extends ApiTest {
         assertThat(clinic.book(clinic.adminToken, patient, practitioner, clinic.nextMonday(10)).status()).isEqualTo(201);
         Clinic other = newClinic();
         other.patient();
-        Audit.awaitSealed(clinic.id);
-        Audit.awaitSealed(other.id);
+        AuditLog.awaitSealed(clinic.id);
+        AuditLog.awaitSealed(other.id);
 
         BackupScripts backups = new BackupScripts(work);
         Commands.Result backup = backups.backup().orFail();
@@ -93,8 +94,8 @@ class BackupRoundTripIT extends ApiTest {
                 restored.start();
                 Commands.Result verify = restored.auditVerify();
                 assertThat(verify.output()).as("audit-verify on the restore")
-                        .contains("VALID   chain=" + clinic.id + " checked=" + Audit.events(clinic.id))
-                        .contains("VALID   chain=" + other.id + " checked=" + Audit.events(other.id))
+                        .contains("VALID   chain=" + clinic.id + " checked=" + AuditLog.eventCount(clinic.id))
+                        .contains("VALID   chain=" + other.id + " checked=" + AuditLog.eventCount(other.id))
                         .containsPattern("\\d+ chains, \\d+ events checked");
 
                 Api api = restored.awaitHealthy();

@@ -53,6 +53,23 @@ class NetworkTrafficTest {
         assertThat(TrafficRules.allows(rendered, API, POSTGRESQL, 22)).isFalse();
     }
 
+    /** The scheduled backup (deploy/postgres/kubernetes) is applied beside an overlay: it must get through both policies. */
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void theScheduledBackupReachesPostgresqlButNothingElseOfTheApplication(String overlay) {
+        Rendered overlayObjects = Rendered.overlay(overlay);
+        List<HasMetadata> together = new java.util.ArrayList<>(overlayObjects.objects());
+        together.addAll(Rendered.directory("deploy/postgres/kubernetes").objects());
+        Rendered withBackup = new Rendered(overlay + " + backup", together);
+        Map<String, String> backup = pod("db-backup");
+
+        assertThat(TrafficRules.allows(withBackup, backup, POSTGRESQL, 5432)).isTrue();
+        assertThat(TrafficRules.allows(withBackup, backup, REDIS, 6379)).isFalse();
+        assertThat(TrafficRules.allows(withBackup, backup, API, 8088)).isFalse();
+        assertThat(TrafficRules.allows(overlayObjects, backup, POSTGRESQL, 5432))
+                .as("without its own egress policy the job stays behind the default deny").isFalse();
+    }
+
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void onlyTheIngressControllerReachesTheApiAndOnlyPrometheusTheMetrics(String overlay) {
