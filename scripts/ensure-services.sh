@@ -55,7 +55,8 @@ echo "ensure-services: Redis is up at $redis_host:$redis_port"
 
 # Tools the tests drive, from Debian's packages: the browser tests (the dashboards) use chromium and
 # chromium-driver, the local-cluster test HAProxy and socat, the backup tests gpg, the PITR drill
-# PostgreSQL's server binaries (initdb, pg_ctl), `make lint` ShellCheck.
+# PostgreSQL's server binaries (initdb, pg_ctl), `make lint` ShellCheck, the backup upload test the
+# aws CLI (against an S3-compatible server the test installs from npm).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
@@ -63,6 +64,7 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v aws >/dev/null 2>&1 || missing+=(awscli)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "ensure-services: installing ${missing[*]} for the tests"
@@ -75,6 +77,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     case "$pkg" in
       chromium-driver) command -v chromedriver >/dev/null 2>&1 || still+=("$pkg") ;;
       gnupg) command -v gpg >/dev/null 2>&1 || still+=("$pkg") ;;
+      awscli) command -v aws >/dev/null 2>&1 || still+=("$pkg") ;;
       *) command -v "$pkg" >/dev/null 2>&1 || still+=("$pkg") ;;
     esac
   done
