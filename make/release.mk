@@ -1,7 +1,7 @@
 # Static checks and releases to Kubernetes: what the CI/CD workflows (.github/workflows) call.
 
 .PHONY: lint
-lint: ## Static checks of the shell scripts (bash -n, ShellCheck); CI runs it before the tests
+lint: ## Static checks: shell scripts (bash -n, ShellCheck) and GitHub workflows (action-validator); CI runs it before the tests
 	@scripts/lint.sh
 
 .PHONY: k8s-deploy
