@@ -34,7 +34,16 @@ if cost > 0 and estimate + cost > limit then
   return {0, math.max(0, math.floor(limit - estimate)), math.max(1, math.ceil(retry)), reset}
 end
 if cost ~= 0 and (stored ~= nil or cost > 0) then
-  cur = math.max(0, cur + cost)
+  if cost > 0 then
+    cur = cur + cost
+  else
+    -- A refund gives back what this window holds first, then what the previous one holds: a unit
+    -- taken just before the boundary and given back just after it (a sign-in that straddled it)
+    -- must not stay counted in the previous window.
+    local back = math.min(cur, -cost)
+    cur = cur - back
+    prev = math.max(0, prev + cost + back)
+  end
   redis.call('HSET', KEYS[1], 'w', index, 'c', cur, 'p', prev)
   redis.call('PEXPIRE', KEYS[1], 2 * window)
 end

@@ -43,7 +43,14 @@ abstract sealed class LocalWindow {
                 return new Decision(false, limit, (long) Math.floor(limit - estimate), 2 * window - elapsed,
                         Math.max(1, (long) Math.ceil(retry)));
             }
-            current = Math.max(0, current + cost);
+            if (cost > 0) {
+                current += cost;
+            } else {
+                // As the Lua script: a refund that crosses the boundary comes out of the previous window.
+                double back = Math.min(current, -cost);
+                current -= back;
+                previous = Math.max(0, previous + cost + back);
+            }
             estimate = previous * weight + current;
             long reset = current > 0 ? 2 * window - elapsed : previous > 0 ? window - elapsed : 0;
             return new Decision(true, limit, (long) Math.floor(limit - estimate), reset, 0);

@@ -64,6 +64,22 @@ class LocalLimiterTest {
     }
 
     @Test
+    void aUnitTakenJustBeforeTheBoundaryAndGivenBackJustAfterIsNotCountedAnyMore() {
+        LocalLimiter limiter = new LocalLimiter(1, clock);
+        Rule rule = rule(Algorithm.SLIDING_WINDOW, 3, Duration.ofSeconds(3));
+        clock.advance(Duration.ofMillis(2_900));
+        assertThat(limiter.consume(rule, "k", 1).allowed()).isTrue();
+        clock.advance(Duration.ofMillis(200));
+        limiter.refund(rule, "k", 1);
+
+        assertThat(limiter.peek(rule, "k").remaining()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.consume(rule, "k", 1).allowed()).isTrue();
+        }
+        assertThat(limiter.consume(rule, "k", 1).allowed()).isFalse();
+    }
+
+    @Test
     void inFallbackEachInstanceAllowsItsShareOfTheLimit() {
         LocalLimiter limiter = new LocalLimiter(4, clock);
         for (Algorithm algorithm : Algorithm.values()) {

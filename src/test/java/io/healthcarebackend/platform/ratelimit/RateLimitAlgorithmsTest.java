@@ -3,9 +3,16 @@ package io.healthcarebackend.platform.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthcarebackend.support.Api;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Each algorithm against the real Redis: the limit is allowed, the next request is a 429 with the
@@ -125,5 +132,41 @@ class RateLimitAlgorithmsTest extends RateLimitedApiTest {
 
     private Api.Response get(String path, String address) {
         return api.get(path, null, from(address));
+    }
+
+    @Autowired
+    Limiter limiter;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    /**
+     * A sign-in takes a unit before the password is checked and gives it back once it is right;
+     * when the window turns in between, the unit must not stay counted in the previous window.
+     */
+    @Test
+    void aUnitGivenBackAfterItsWindowTurnedIsNoLongerCounted() throws InterruptedException {
+        Rule rule = new Rule("test-refund-boundary", KeyKind.IP, Set.of("read"), Algorithm.SLIDING_WINDOW, 3,
+                Duration.ofSeconds(1), false);
+        String key = UUID.randomUUID().toString();
+        sleepUntilWindowOffset(700);
+        long takenAt = redisMillis();
+        assertThat(limiter.consume(rule, key, 1).allowed()).isTrue();
+        sleepUntilWindowOffset(100);
+        assertThat(redisMillis() / 1000).as("the window turned").isGreaterThan(takenAt / 1000);
+
+        limiter.refund(rule, key, 1);
+
+        assertThat(limiter.peek(rule, key).remaining()).isEqualTo(3);
+    }
+
+    private long redisMillis() {
+        return redis.execute((RedisCallback<Long>) RedisConnection::time);
+    }
+
+    /** Sleeps until the Redis clock is {@code offset} ms into a one-second window (the next time it is). */
+    private void sleepUntilWindowOffset(long offset) throws InterruptedException {
+        long now = redisMillis();
+        Thread.sleep(Math.floorMod(offset - now % 1000, 1000L) + 1);
     }
 }
