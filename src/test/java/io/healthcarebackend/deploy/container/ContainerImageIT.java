@@ -231,11 +231,15 @@ class ContainerImageIT {
         }
     }
 
-    /** Under target/, not /tmp: the sandbox replaces /tmp. */
+    /**
+     * Under /var/tmp: not under /tmp, which the sandbox replaces (a checkout under /tmp would vanish
+     * from the command's view), and reachable by the image's user wherever the checkout lies (a
+     * checkout under a private home directory would not be).
+     */
     private static Path createWork() {
         try {
             // Readable by the image's user, as the image's root-owned files are (755/644).
-            return Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "container-it-",
+            return Files.createTempDirectory(Files.createDirectories(Path.of("/var/tmp")), "hb-container-it-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
