@@ -71,11 +71,8 @@ public final class TestDatabase implements LauncherSessionListener {
             return;
         }
         closeSpringContexts();
-        try (Connection c = admin(); var s = c.createStatement()) {
-            for (String db : new String[] {NAME, KEYS_NAME}) {
-                s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
-                s.execute("drop database if exists " + db);
-            }
+        try {
+            dropPair(NAME);
         } catch (SQLException e) {
             System.err.println("Could not drop test database " + NAME + ": " + e.getMessage());
         }
@@ -124,6 +121,24 @@ public final class TestDatabase implements LauncherSessionListener {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.err.println("Spring Boot applications stay open until the JVM exits: " + e);
+        }
+    }
+
+    /**
+     * Another database and its key store beside the run's, created with the same script as the
+     * run's (tests of operator tools that need one of their own). {@link #dropPair} removes both.
+     */
+    public static void createPair(String name) {
+        run("scripts/db-init.sh", name);
+    }
+
+    /** Drops a database and its key store {@code <name>_keys}, ending their connections first. */
+    public static void dropPair(String name) throws SQLException {
+        try (Connection c = admin(); var s = c.createStatement()) {
+            for (String db : new String[] {name, name + "_keys"}) {
+                s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
+                s.execute("drop database if exists " + db);
+            }
         }
     }
 

@@ -119,12 +119,7 @@ final class BackupScripts {
 
     /** Drops a restored pair (data and key store). */
     static void drop(String target) throws SQLException {
-        try (Connection c = TestDatabase.admin(); Statement s = c.createStatement()) {
-            for (String db : new String[] {target, target + "_keys"}) {
-                s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
-                s.execute("drop database if exists " + db);
-            }
-        }
+        TestDatabase.dropPair(target);
     }
 
     /** Rows of every table (partitions included) of a database, read as the superuser. */

@@ -3,8 +3,8 @@ package io.healthcarebackend.deploy.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthcarebackend.support.Commands;
+import io.healthcarebackend.support.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +31,7 @@ class BackupUploadIT {
     @Test
     void theArtefactsGoToTheirOwnBucketsByteForByteAndAMissingBucketFailsTheBackup() throws Exception {
         installS3rver();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         Process server = new ProcessBuilder(S3RVER, "--directory", Files.createDirectory(work.resolve("s3")).toString(),
                 "--address", "127.0.0.1", "--port", String.valueOf(port), "--configure-bucket", "backups",
                 "--configure-bucket", "key-backups").directory(Commands.root().toFile()).redirectErrorStream(true)

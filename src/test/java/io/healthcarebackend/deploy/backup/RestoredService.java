@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.Commands;
+import io.healthcarebackend.support.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,10 +78,7 @@ final class RestoredService implements AutoCloseable {
 
     /** Starts the service's web server on the restore (see {@link #awaitHealthy()}). */
     void start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         serverLog = Files.createTempFile("hb-restored-service", ".log");
         List<String> command = java();
         command.add(command.size() - 2, "-Dserver.port=" + port);

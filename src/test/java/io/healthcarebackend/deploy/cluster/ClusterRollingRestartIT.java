@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +53,7 @@ class ClusterRollingRestartIT {
                 "PHI_DEV_MASTER_KEYSET_FILE", keys.resolve("phi-master-keyset.json").toString(),
                 "MFA_DEV_SECRET_KEYSET_FILE", keys.resolve("mfa-keyset.json").toString()));
         Runtime.getRuntime().addShutdownHook(STOP_ON_EXIT);
-        Commands.run(Duration.ofMinutes(1), "scripts/db-init.sh", DATABASE).orFail();
+        TestDatabase.createPair(DATABASE);
     }
 
     @AfterAll
@@ -63,10 +62,7 @@ class ClusterRollingRestartIT {
             down();
             Runtime.getRuntime().removeShutdownHook(STOP_ON_EXIT);
         } finally {
-            try (Connection c = TestDatabase.admin(); var s = c.createStatement()) {
-                s.execute("drop database if exists " + DATABASE + " with (force)");
-                s.execute("drop database if exists " + DATABASE + "_keys with (force)");
-            }
+            TestDatabase.dropPair(DATABASE);
             Commands.run(Duration.ofMinutes(1), "sh", "-c",
                     "redis-cli -u " + TestDatabase.REDIS_URL + " --scan --pattern 'hbcluster:" + RUN + ":*'"
                             + " | xargs -r redis-cli -u " + TestDatabase.REDIS_URL + " del >/dev/null");

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.deploy.container.Dockerfile.Instruction;
 import io.healthcarebackend.deploy.container.Dockerfile.Stage;
 import io.healthcarebackend.support.Commands;
+import io.healthcarebackend.support.Ports;
 import io.healthcarebackend.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,12 +51,7 @@ class ContainerImageIT {
         if (app != null && app.isAlive()) {
             app.destroyForcibly().waitFor();
         }
-        try (Connection c = TestDatabase.admin(); var s = c.createStatement()) {
-            for (String db : List.of(database, database + "_keys")) {
-                s.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + db + "'");
-                s.execute("drop database if exists " + db);
-            }
-        }
+        TestDatabase.dropPair(database);
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -81,11 +75,11 @@ class ContainerImageIT {
                 Files.copy(file, secrets.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
-        Commands.run(Duration.ofSeconds(30), "scripts/db-init.sh", database).orFail();
+        TestDatabase.createPair(database);
 
         String volume = runtime.last("VOLUME").flatMap(Instruction::execForm).orElseThrow().getFirst();
         String user = runtime.last("USER").orElseThrow().arguments();
-        int port = freePort();
+        int port = Ports.free();
         Map<String, String> env = new HashMap<>(runtime.env());
         env.put("PATH", bin + ":" + System.getProperty("java.home") + "/bin:/usr/bin:/bin");
         // What compose.prod.yaml adds to the image's environment, and the test's own database.
@@ -120,7 +114,7 @@ class ContainerImageIT {
         Commands.Result healthy = Commands.run(Duration.ofSeconds(15), env, healthcheck);
         assertThat(healthy.exitCode()).as(healthy.output()).isZero();
         Map<String, String> nobodyListening = new HashMap<>(env);
-        nobodyListening.put("PORT", Integer.toString(freePort()));
+        nobodyListening.put("PORT", Integer.toString(Ports.free()));
         assertThat(Commands.run(Duration.ofSeconds(15), nobodyListening, healthcheck).exitCode())
                 .as("the health check fails when nothing answers").isNotZero();
 
@@ -225,11 +219,6 @@ class ContainerImageIT {
         throw new AssertionError("no healthy /health within " + START_DEADLINE + ":\n" + Files.readString(log));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /**
      * Under /var/tmp: not under /tmp, which the sandbox replaces (a checkout under /tmp would vanish

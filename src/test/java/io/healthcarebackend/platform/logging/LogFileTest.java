@@ -2,9 +2,9 @@ package io.healthcarebackend.platform.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.healthcarebackend.support.Ports;
 import io.healthcarebackend.support.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,10 +28,7 @@ class LogFileTest {
     @Test
     void logFileReceivesStructuredLines(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("service.log");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.healthcarebackend.HealthcareBackendApplication",
                 "--server.port=" + port, "--spring.profiles.active=test",

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class RateLimitRedisOutageTest extends ApiTest {
 
-    private static final int PORT = freePort();
+    private static final int PORT = Ports.free();
     private Process redis;
 
     @DynamicPropertySource
@@ -127,11 +127,4 @@ class RateLimitRedisOutageTest extends ApiTest {
         return false;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
