@@ -160,19 +160,6 @@ class UserApiTest extends ApiTest {
     }
 
     @Test
-    void anEmailIsTakenAcrossClinicsBecauseLoginIsByEmailAlone() {
-        Clinic clinic = newClinic();
-        Clinic other = newClinic();
-        Map<String, Object> body = newUser("RECEPTIONIST");
-        assertThat(api.post("/api/v1/clinics/" + clinic.id + "/users", clinic.adminToken, body).status())
-                .isEqualTo(201);
-
-        Api.Response duplicate = api.post("/api/v1/clinics/" + other.id + "/users", other.adminToken, body);
-
-        assertProblem(duplicate, 409, "EMAIL_TAKEN");
-    }
-
-    @Test
     void aPasswordNeedsAtLeastTwelveCharacters() {
         Clinic clinic = newClinic();
         Map<String, Object> tooShort = newUser("RECEPTIONIST");

@@ -80,8 +80,9 @@ class UserService implements StaffAccounts {
                 return null;
             });
         } catch (DataIntegrityViolationException e) {
+            // E-mails are unique per clinic (V17): a taken one is this clinic's own user, never another's.
             if (PgErrors.is(e, PgErrors.UNIQUE_VIOLATION)) {
-                throw new ApiException.Conflict("EMAIL_TAKEN", "A user with this e-mail already exists");
+                throw new ApiException.Conflict("EMAIL_TAKEN", "A user of this clinic has this e-mail already");
             }
             if (PgErrors.is(e, PgErrors.FOREIGN_KEY_VIOLATION)) {
                 throw new ApiException.NotFound("Clinic");
