@@ -7,5 +7,12 @@ public enum AuditAction {
     ACCESS_DENIED, USER_CREATED, ROLE_CHANGED, USER_DEACTIVATED, USER_REACTIVATED,
     EMERGENCY_ACCESS, EXPORT, KEY_ROTATION, SUSPICIOUS_ACTIVITY, PASSWORD_CHANGED,
     /** An operator made background jobs due now (a dead job retried) or deleted them, on /queue-dashboard. */
-    JOB_RETRIED, JOB_DISCARDED
+    JOB_RETRIED, JOB_DISCARDED,
+    /**
+     * A platform administrator's support grant for a clinic's administration: asked for (with a
+     * reason), approved, denied or revoked by the clinic's administrator, run out, and each
+     * operation done under it.
+     */
+    SUPPORT_GRANT_REQUESTED, SUPPORT_GRANT_APPROVED, SUPPORT_GRANT_DENIED, SUPPORT_GRANT_REVOKED,
+    SUPPORT_GRANT_EXPIRED, SUPPORT_GRANT_USED
 }

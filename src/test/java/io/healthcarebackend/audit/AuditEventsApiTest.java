@@ -208,6 +208,8 @@ class AuditEventsApiTest extends ApiTest {
     private void retentionChangesAreCheckedAndAudited(Clinic clinic, String path) {
         assertThat(api.get(path, clinic.user("COMPLIANCE_OFFICER").token()).body().get("months").asInt())
                 .isEqualTo(120);
+        assertProblem(api.put(path, platformToken(), Map.of("months", 96)), 403, "SUPPORT_GRANT_REQUIRED");
+        clinic.grantSupport();
         assertThat(api.put(path, platformToken(), Map.of("months", 96)).status()).isEqualTo(200);
 
         assertProblem(api.put(path, clinic.adminToken, Map.of("months", 60)), 400, "VALIDATION_FAILED");

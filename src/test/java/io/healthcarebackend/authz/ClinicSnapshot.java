@@ -21,6 +21,7 @@ final class ClinicSnapshot {
             Map.entry("practitioners", "clinic_id"), Map.entry("practitioner_hours", "clinic_id"),
             Map.entry("practitioner_exceptions", "clinic_id"), Map.entry("appointments", "clinic_id"),
             Map.entry("idempotency_keys", "clinic_id"), Map.entry("emergency_grants", "clinic_id"),
+            Map.entry("support_grants", "clinic_id"),
             Map.entry("audit_events", "clinic_id"));
 
     private ClinicSnapshot() {

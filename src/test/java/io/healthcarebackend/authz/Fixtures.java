@@ -58,6 +58,7 @@ final class Fixtures {
             return sessions.items().stream().filter(s -> s.path("current").asBoolean()).findFirst()
                     .orElseThrow().path("id").asString();
         });
+        ofClinicA("pending-grant", (w, call) -> w.pendingGrant());
         neutral("login-email", (w, call) -> w.loginEmail);
         neutral("password", (w, call) -> ApiTest.PASSWORD);
         neutral("caller-password", (w, call) -> call.callerPassword);

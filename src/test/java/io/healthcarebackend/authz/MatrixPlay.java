@@ -35,11 +35,16 @@ final class MatrixPlay {
     }
 
     List<Planned> plan(List<Row> rows) {
+        return plan(rows, List.of(Caller.values()));
+    }
+
+    /** The calls of the given callers only (each call's fresh records are made for these alone). */
+    List<Planned> plan(List<Row> rows, List<Caller> callers) {
         List<Planned> plans = new ArrayList<>();
         for (Row row : rows) {
             Role otherClinicRole = AuthorizationMatrix.otherClinicRole(row);
             boolean reachesA = row.recipe().fixturesNamed().stream().anyMatch(Fixtures::isOfClinicA);
-            for (Caller caller : Caller.values()) {
+            for (Caller caller : callers) {
                 Fixtures.Call call = new Fixtures.Call(world, world.password(caller, otherClinicRole));
                 String path = AuthorizationMatrix.concretePath(row, call::get);
                 String query = call.fill(row.recipe().query());

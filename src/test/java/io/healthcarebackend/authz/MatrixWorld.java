@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.PlatformAdmins;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -37,6 +38,11 @@ final class MatrixWorld {
     final String loginEmail;
     final Set<String> secretsOfA = new LinkedHashSet<>();
     final ForgedTokens forged;
+    /**
+     * A second platform administrator who asks clinic A for the support grants the clinic roles
+     * decide on, so that no approval in the matrix ever empowers the PLATFORM_ADMIN caller.
+     */
+    final Account supportRequester;
     private final AtomicInteger slots = new AtomicInteger();
 
     MatrixWorld(Api api, ApiTest.Clinic a, ApiTest.Clinic b, Account platformAdmin) {
@@ -63,6 +69,17 @@ final class MatrixWorld {
         secretsOfA.add(a.adminId);
         callersOfA.values().stream().map(Account::id).filter(id -> id != null).forEach(secretsOfA::add);
         this.forged = ForgedTokens.load();
+        String requesterEmail = "matrix-support-" + UUID.randomUUID() + "@tests.invalid";
+        this.supportRequester = new Account(PlatformAdmins.create(requesterEmail), requesterEmail,
+                platformAdmin.password(), login(requesterEmail, platformAdmin.password()));
+    }
+
+    /** A pending support grant on clinic A, asked for by {@link #supportRequester}. */
+    String pendingGrant() {
+        Api.Response requested = api.post("/api/v1/clinics/" + a.id + "/support-grants", supportRequester.token(),
+                Map.of("reason", "Matrix support ticket", "durationMinutes", 60));
+        assertThat(requested.status()).as("%s", requested).isEqualTo(201);
+        return requested.text("id");
     }
 
     /** A user of the clinic with the role, signed in. */

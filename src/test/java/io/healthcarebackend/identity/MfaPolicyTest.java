@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
 import io.healthcarebackend.support.Dumps;
+import io.healthcarebackend.support.PlatformAdmins;
 import io.healthcarebackend.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -106,9 +107,11 @@ class MfaPolicyTest extends ApiTest {
         assertProblem(api.put(path, clinic.adminToken, Map.of()), 400, "VALIDATION_FAILED");
         assertProblem(api.put(path, clinic.adminToken, Map.of("mfaRequired", "yes")), 400, "MALFORMED_REQUEST");
         assertProblem(api.put("/api/v1/clinics/" + UUID.randomUUID() + "/security", platformToken(),
-                Map.of("mfaRequired", true)), 404, "NOT_FOUND");
+                Map.of("mfaRequired", true)), 403, "SUPPORT_GRANT_REQUIRED");
+        assertProblem(api.put(path, platformToken(), Map.of("mfaRequired", true)), 403, "SUPPORT_GRANT_REQUIRED");
         assertThat(api.get(path, clinic.adminToken).body().path("mfaRequired").asBoolean())
                 .as("no refused request changed it").isFalse();
+        clinic.grantSupport();
 
         Api.Response set = api.put(path, platformToken(), Map.of("mfaRequired", true));
 
@@ -124,7 +127,7 @@ class MfaPolicyTest extends ApiTest {
     @Test
     void aPlatformAdministratorCanUseASecondFactorToo() {
         String email = "platform-" + UUID.randomUUID() + "@tests.invalid";
-        String id = newPlatformAdmin(email);
+        String id = PlatformAdmins.create(email);
         String token = loginToken(email, PLATFORM_PASSWORD);
         Api.Response started = api.post("/api/v1/auth/mfa/enrollment", token, null);
         assertThat(started.status()).as("%s", started).isEqualTo(200);
@@ -195,22 +198,5 @@ class MfaPolicyTest extends ApiTest {
         byte[] raw = java.util.Base64.getUrlDecoder().decode(token);
         raw[raw.length - 1] ^= 1;
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    }
-
-    /** A second platform administrator (the bootstrap one is shared by every test), with its password. */
-    private static String newPlatformAdmin(String email) {
-        String id = UUID.randomUUID().toString();
-        try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement("""
-                insert into staff_users (id, clinic_id, email, name, role, password_hash)
-                select cast(? as uuid), null, ?, 'Second platform admin', 'PLATFORM_ADMIN', password_hash
-                  from staff_users where email = ?""")) {
-            s.setString(1, id);
-            s.setString(2, email);
-            s.setString(3, PLATFORM_EMAIL);
-            assertThat(s.executeUpdate()).isEqualTo(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return id;
     }
 }

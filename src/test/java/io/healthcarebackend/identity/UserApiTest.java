@@ -83,14 +83,15 @@ class UserApiTest extends ApiTest {
     }
 
     @Test
-    void aPlatformAdminCreatesOnlyClinicAdministrators() {
+    void aPlatformAdminAddsNoUserToAClinicThatHasOneWithoutASupportGrant() {
         Clinic clinic = newClinic();
         String platform = platformToken();
 
-        for (String role : List.of("RECEPTIONIST", "PRACTITIONER", "COMPLIANCE_OFFICER")) {
+        for (String role : List.of("CLINIC_ADMIN", "RECEPTIONIST", "PRACTITIONER", "COMPLIANCE_OFFICER")) {
             assertProblem(api.post("/api/v1/clinics/" + clinic.id + "/users", platform, newUser(role)), 403,
-                    "FORBIDDEN");
+                    "SUPPORT_GRANT_REQUIRED");
         }
+        assertThat(allUsers(clinic.adminToken)).hasSize(1);
     }
 
     @Test

@@ -68,7 +68,7 @@ class AccessDeniedAuditTest extends ApiTest {
                 Map.of("email", "x-" + UUID.randomUUID() + "@tests.invalid", "name", "X", "role", "RECEPTIONIST",
                         "password", PASSWORD), trace.headers());
 
-        assertProblem(denied, 403, "FORBIDDEN");
+        assertProblem(denied, 403, "SUPPORT_GRANT_REQUIRED");
         Map<String, String> event = single(trace);
         assertThat(event).containsEntry("action", "ACCESS_DENIED").containsEntry("outcome", "DENIED")
                 .containsEntry("actor_id", SignedJWT.parse(platform).getJWTClaimsSet().getSubject())

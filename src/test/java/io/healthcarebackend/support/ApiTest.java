@@ -87,6 +87,21 @@ public abstract class ApiTest {
             return new User(created.text("id"), email, login(email, PASSWORD));
         }
 
+        /**
+         * A support grant for the platform administrator on this clinic, asked for and approved by
+         * the clinic's administrator: the platform administrator may then change its administration.
+         */
+        public String grantSupport() {
+            Api.Response requested = api.post("/api/v1/clinics/" + id + "/support-grants", platformToken(),
+                    Map.of("reason", "Support ticket for a test", "durationMinutes", 60));
+            assertThat(requested.status()).as("%s", requested).isEqualTo(201);
+            String grant = requested.text("id");
+            Api.Response approved = api.post("/api/v1/clinics/" + id + "/support-grants/" + grant + "/approve",
+                    adminToken, null);
+            assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+            return grant;
+        }
+
         public String patient(String given, String family, String birthDate) {
             Api.Response created = api.post("/api/v1/patients", adminToken,
                     Map.of("givenName", given, "familyName", family, "birthDate", birthDate));

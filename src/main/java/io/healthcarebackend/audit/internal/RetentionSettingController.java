@@ -5,6 +5,7 @@ import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.ClinicAdministration;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.db.TenantTx;
@@ -25,8 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A clinic's audit retention: how many months its events are kept at least (HIPAA asks for six
- * years; 7 by default, up to 30). Its own administrators and platform administrators set it; the
- * change is on the clinic's trail.
+ * years; 7 by default, up to 30). Its own administrators set it, a platform administrator only
+ * under an approved support grant ({@link ClinicAdministration}); the change is on the clinic's trail.
  */
 @RestController
 @RequestMapping("/api/v1/clinics/{id}/audit-retention")
@@ -39,11 +40,13 @@ class RetentionSettingController {
     private final JdbcClient jdbc;
     private final TenantTx tx;
     private final AuditTrail audit;
+    private final ClinicAdministration administration;
 
-    RetentionSettingController(JdbcClient jdbc, TenantTx tx, AuditTrail audit) {
+    RetentionSettingController(JdbcClient jdbc, TenantTx tx, AuditTrail audit, ClinicAdministration administration) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.audit = audit;
+        this.administration = administration;
     }
 
     @GetMapping
@@ -56,7 +59,7 @@ class RetentionSettingController {
     @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PLATFORM_ADMIN')")
     Retention set(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody Retention body) {
-        ClinicId clinic = user.mayActOn(id);
+        ClinicId clinic = administration.mayAdminister(user, id, "set audit retention " + body.months() + " months");
         return tx.inClinic(clinic, () -> {
             int before = current(clinic);
             jdbc.sql("update clinics set audit_retention_months = :months where id = :id")

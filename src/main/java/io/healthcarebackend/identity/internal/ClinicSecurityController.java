@@ -5,6 +5,7 @@ import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.ClinicAdministration;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.db.TenantTx;
@@ -22,8 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A clinic's sign-in policy: whether every staff member must use a second factor. Its own
- * administrators and platform administrators set it (compliance officers may read it); the change
- * is on the clinic's trail. Turning it on ends no session: each user meets it at their next login.
+ * administrators set it, a platform administrator only under an approved support grant
+ * ({@link ClinicAdministration}); compliance officers and platform administrators may read it. The
+ * change is on the clinic's trail. Turning it on ends no session: each user meets it at their next login.
  */
 @RestController
 @RequestMapping("/api/v1/clinics/{id}/security")
@@ -36,11 +38,14 @@ class ClinicSecurityController {
     private final MfaRepository repository;
     private final TenantTx tx;
     private final AuditTrail audit;
+    private final ClinicAdministration administration;
 
-    ClinicSecurityController(MfaRepository repository, TenantTx tx, AuditTrail audit) {
+    ClinicSecurityController(MfaRepository repository, TenantTx tx, AuditTrail audit,
+            ClinicAdministration administration) {
         this.repository = repository;
         this.tx = tx;
         this.audit = audit;
+        this.administration = administration;
     }
 
     @GetMapping
@@ -52,7 +57,7 @@ class ClinicSecurityController {
     @PutMapping
     @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PLATFORM_ADMIN')")
     Security set(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id, @Valid @RequestBody Security body) {
-        ClinicId clinic = user.mayActOn(id);
+        ClinicId clinic = administration.mayAdminister(user, id, "set MFA required " + body.mfaRequired());
         return tx.inClinic(clinic, () -> {
             boolean before = current(clinic);
             repository.setClinicSetting(clinic, body.mfaRequired());

@@ -1,6 +1,7 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.ClinicAdministration;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.Cursor;
 import io.healthcarebackend.platform.CurrentUser;
@@ -30,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 class UserController {
 
     private final UserService users;
+    private final ClinicAdministration administration;
 
-    UserController(UserService users) {
+    UserController(UserService users, ClinicAdministration administration) {
         this.users = users;
+        this.administration = administration;
     }
 
     record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) String name,
@@ -49,8 +52,9 @@ class UserController {
     }
 
     /**
-     * Clinic admins add users to their own clinic (another clinic's id is a 404); platform admins
-     * create a clinic's first administrators.
+     * Clinic admins add users to their own clinic (another clinic's id is a 404). A platform admin
+     * creates a clinic's first administrator (while the clinic has no user); any further user only
+     * under a support grant the clinic's administrator approved (else 403 SUPPORT_GRANT_REQUIRED).
      */
     @PostMapping("/api/v1/clinics/{clinicId}/users")
     @PreAuthorize("hasAnyRole('PLATFORM_ADMIN', 'CLINIC_ADMIN')")
@@ -60,10 +64,14 @@ class UserController {
         if (user.is(Role.CLINIC_ADMIN) && !clinic.equals(user.clinicId())) {
             throw new ApiException.NotFound("Clinic");
         }
-        if (user.is(Role.PLATFORM_ADMIN) && body.role() != Role.CLINIC_ADMIN) {
-            throw new ApiException.Forbidden();
+        boolean firstOnly = false;
+        if (user.is(Role.PLATFORM_ADMIN)) {
+            firstOnly = body.role() == Role.CLINIC_ADMIN && users.hasNoUsers(clinic);
+            if (!firstOnly) {
+                administration.mayAdminister(user, clinicId, "create user with role " + body.role());
+            }
         }
-        UserId id = users.create(user, clinic, body.email(), body.name(), body.role(), body.password());
+        UserId id = users.create(user, clinic, body.email(), body.name(), body.role(), body.password(), firstOnly);
         UserView view = new UserView(id.value(), body.email().strip().toLowerCase(java.util.Locale.ROOT),
                 body.name().strip(), body.role(), clinicId, true);
         return ResponseEntity.created(URI.create("/api/v1/users/" + id)).body(view);

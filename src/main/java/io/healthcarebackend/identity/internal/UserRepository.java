@@ -82,6 +82,22 @@ class UserRepository {
                 .update() == 1;
     }
 
+    boolean anyIn(ClinicId clinicId) {
+        return jdbc.sql("select exists (select 1 from staff_users where clinic_id = :clinic)")
+                .param("clinic", clinicId.value()).query(Boolean.class).single();
+    }
+
+    /**
+     * Locks the clinic's row (so concurrent first-administrator requests queue) and tells whether it
+     * has no user yet; a clinic that does not exist is a 404.
+     */
+    boolean lockClinicWithoutUsers(ClinicId clinicId) {
+        jdbc.sql("select id from clinics where id = :clinic for update").param("clinic", clinicId.value())
+                .query(UUID.class).optional().orElseThrow(() -> new io.healthcarebackend.platform.ApiException.NotFound(
+                        "Clinic"));
+        return !anyIn(clinicId);
+    }
+
     boolean platformAdminExists() {
         return jdbc.sql("select platform_admin_exists()").query(Boolean.class).single();
     }

@@ -54,18 +54,33 @@ class UserService implements StaffAccounts {
         return insert(null, clinic, email, name, role, password);
     }
 
-    /** An admin adding a user over the API. */
-    UserId create(CurrentUser admin, ClinicId clinic, String email, String name, Role role, String password) {
+    /**
+     * An admin adding a user over the API. With {@code firstOnly} (a platform administrator without
+     * a support grant) the clinic must have no user yet: checked under a lock on the clinic's row,
+     * so two such requests cannot both create a "first" administrator.
+     */
+    UserId create(CurrentUser admin, ClinicId clinic, String email, String name, Role role, String password,
+            boolean firstOnly) {
         try {
-            return insert(admin, clinic, email, name, role, password);
+            return insert(admin, clinic, email, name, role, password, firstOnly);
         } catch (ApiException e) {
             recordRefused(admin, List.of(AuditAction.USER_CREATED), null, e);
             throw e;
         }
     }
 
+    /** Whether the clinic has no staff user yet (so a platform administrator may create its first administrator). */
+    boolean hasNoUsers(ClinicId clinic) {
+        return tx.readInClinic(clinic, () -> !users.anyIn(clinic));
+    }
+
     private UserId insert(CurrentUser admin, ClinicId clinic, String email, String name, Role role,
             String password) {
+        return insert(admin, clinic, email, name, role, password, false);
+    }
+
+    private UserId insert(CurrentUser admin, ClinicId clinic, String email, String name, Role role,
+            String password, boolean firstOnly) {
         if ((clinic == null) != (role == Role.PLATFORM_ADMIN)) {
             throw new ApiException.BadRequest("INVALID_ROLE", "role PLATFORM_ADMIN belongs to no clinic");
         }
@@ -73,6 +88,10 @@ class UserService implements StaffAccounts {
         UserId id = new UserId(Ids.newId());
         try {
             tx.inClinic(clinic, () -> {
+                if (firstOnly && !users.lockClinicWithoutUsers(clinic)) {
+                    throw new ApiException(HttpStatus.FORBIDDEN, "SUPPORT_GRANT_REQUIRED",
+                            "The clinic has users already; adding more needs an approved support grant");
+                }
                 users.insert(new StaffUser(id, clinic, email.strip().toLowerCase(Locale.ROOT), name.strip(), role,
                         hash, true));
                 audit.recordWithChange(event(admin, clinic, AuditAction.USER_CREATED, AuditOutcome.SUCCESS)
@@ -174,7 +193,8 @@ class UserService implements StaffAccounts {
      * retried: the request already fails with 503.
      */
     private void recordRefused(CurrentUser admin, List<AuditAction> actions, UserId user, ApiException refusal) {
-        if (refusal.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+        // A refusal (403) is audited as ACCESS_DENIED by the problem handler, like every other one.
+        if (refusal.status() == HttpStatus.SERVICE_UNAVAILABLE || refusal.status() == HttpStatus.FORBIDDEN) {
             return;
         }
         AuditOutcome outcome = refusal.status() == HttpStatus.FORBIDDEN ? AuditOutcome.DENIED : AuditOutcome.FAILURE;
