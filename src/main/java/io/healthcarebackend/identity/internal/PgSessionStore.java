@@ -56,12 +56,15 @@ class PgSessionStore implements SessionStore {
                 .query(PgSessionStore::map).optional());
     }
 
-    /** One conditional UPDATE: of two refreshes with one token, exactly one finds the expected hash. */
+    /**
+     * One conditional UPDATE: of two refreshes with one token, exactly one finds the expected hash.
+     * (The slice is written {@code [1 : n]}: without the spaces {@code :n} would read as a parameter.)
+     */
     @Override
     public boolean rotate(ClinicId clinic, UUID id, Session.Rotation r) {
         return tx.inClinic(clinic, () -> jdbc.sql("update auth_sessions set refresh_hash = :new, last_seen_at = :now, "
                 + "idle_expires_at = :idle, ip = :ip, user_agent = :ua, network = :network, network_at = :now, "
-                + "retired_hashes = (array[refresh_hash] || retired_hashes)[1:" + Session.RETIRED_KEPT + "], "
+                + "retired_hashes = (array[refresh_hash] || retired_hashes)[1 : " + Session.RETIRED_KEPT + "], "
                 + "rotated_at = :now"
                 + THIS_SESSION + " and refresh_hash = :expected")
                 .param("new", r.newHash()).param("now", ts(r.now())).param("idle", ts(r.idleExpiresAt()))
