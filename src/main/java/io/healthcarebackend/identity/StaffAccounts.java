@@ -11,6 +11,6 @@ public interface StaffAccounts {
     /** Creates a staff user; {@code clinic} is null only for {@link Role#PLATFORM_ADMIN}. */
     UserId create(ClinicId clinic, String email, String name, Role role, String password);
 
-    /** Finds a user of the clinic by e-mail (case-insensitive). */
+    /** Finds a user of the clinic by e-mail, in any spelling of it ({@link io.healthcarebackend.platform.EmailAddress}). */
     Optional<UserId> findByEmail(ClinicId clinic, String email);
 }

@@ -33,7 +33,7 @@ class MfaApiTest extends ApiTest {
     void enrollmentShowsTheKeyAsOtpauthUriAndQrCodeWithoutTheEmail() {
         User user = newClinic().user("PRACTITIONER");
 
-        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", user.token(), null);
+        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", PASSWORD));
 
         assertThat(started.status()).as("%s", started).isEqualTo(200);
         assertThat(started.header("Cache-Control")).contains("no-store");
@@ -171,17 +171,62 @@ class MfaApiTest extends ApiTest {
         long step = Authenticator.freshStep(8);
         Enrolled enrolled = enrol(user.token(), step);
 
-        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("code", "12345")), 422,
-                "INVALID_MFA_CODE");
-        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of()), 400, "MFA_CODE_REQUIRED");
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("password", PASSWORD, "code", "12345")),
+                422, "INVALID_MFA_CODE");
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("password", PASSWORD)), 400,
+                "MFA_CODE_REQUIRED");
         Api.Response disabled = api.post("/api/v1/auth/mfa/disable", user.token(),
-                Map.of("code", enrolled.app().code(step + 1)));
+                Map.of("password", PASSWORD, "code", enrolled.app().code(step + 1)));
 
         assertThat(disabled.status()).as("%s", disabled).isEqualTo(204);
         assertThat(loginWith(user, Map.of()).status()).isEqualTo(200);
         assertThat(countRows("select count(*) from staff_mfa_recovery_codes where user_id = ?", user.id())).isZero();
-        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("code", "123456")), 409,
-                "MFA_NOT_ENABLED");
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("password", PASSWORD, "code", "123456")),
+                409, "MFA_NOT_ENABLED");
+    }
+
+    @Test
+    void anAccessTokenAloneCannotEnrolASecondFactor() {
+        User user = newClinic().user("RECEPTIONIST");
+
+        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), null), 403, "PASSWORD_REQUIRED");
+        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of()), 403, "PASSWORD_REQUIRED");
+        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", "")), 403,
+                "PASSWORD_REQUIRED");
+        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", "not the password")),
+                403, "INVALID_CURRENT_PASSWORD");
+        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", PASSWORD.toUpperCase())),
+                403, "INVALID_CURRENT_PASSWORD");
+
+        assertThat(countRows("select count(*) from staff_mfa where user_id = ?", user.id()))
+                .as("no refused request started an enrollment").isZero();
+        assertThat(reasons(user.id(), "MFA_CHANGED")).containsExactly("current password wrong",
+                "current password wrong");
+        assertThat(api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", PASSWORD)).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anAccessTokenAndACodeCannotDisableTheSecondFactorWithoutThePassword() {
+        User user = newClinic().user("PRACTITIONER");
+        long step = Authenticator.freshStep(8);
+        Enrolled enrolled = enrol(user.token(), step);
+
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(), Map.of("code", enrolled.app().code(step + 1))),
+                403, "PASSWORD_REQUIRED");
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(),
+                Map.of("password", "not the password", "code", enrolled.app().code(step + 1))),
+                403, "INVALID_CURRENT_PASSWORD");
+        assertProblem(api.post("/api/v1/auth/mfa/disable", user.token(),
+                Map.of("password", "not the password", "recoveryCode", enrolled.recoveryCodes().getFirst())),
+                403, "INVALID_CURRENT_PASSWORD");
+        assertProblem(loginWith(user, Map.of()), 401, "MFA_REQUIRED");
+
+        Api.Response disabled = api.post("/api/v1/auth/mfa/disable", user.token(),
+                Map.of("password", PASSWORD, "recoveryCode", enrolled.recoveryCodes().getFirst()));
+
+        assertThat(disabled.status()).as("%s", disabled).isEqualTo(204);
+        assertThat(loginWith(user, Map.of()).status()).isEqualTo(200);
     }
 
     @Test
@@ -198,7 +243,8 @@ class MfaApiTest extends ApiTest {
         assertThat(withCode.status()).as("%s", withCode).isEqualTo(200);
 
         assertThat(api.post("/api/v1/auth/mfa/disable", user.token(),
-                Map.of("recoveryCode", enrolled.recoveryCodes().getFirst())).status()).isEqualTo(204);
+                Map.of("password", PASSWORD, "recoveryCode", enrolled.recoveryCodes().getFirst())).status())
+                .isEqualTo(204);
 
         assertProblem(api.get("/api/v1/auth/mfa", withCode.text("accessToken")), 401, "UNAUTHORIZED");
         assertThat(api.get("/api/v1/auth/mfa", user.token()).status()).isEqualTo(200);
@@ -259,7 +305,7 @@ class MfaApiTest extends ApiTest {
         assertProblem(api.post("/api/v1/auth/login", null, Map.of("email", user.email(), "password", PASSWORD,
                 "totp", "1".repeat(65))), 400, "VALIDATION_FAILED");
         Enrolled enrolled = enrol(user.token(), Authenticator.freshStep(8));
-        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), null), 409, "MFA_ALREADY_ENABLED");
+        assertProblem(api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", PASSWORD)), 409, "MFA_ALREADY_ENABLED");
         assertThat(enrolled.recoveryCodes()).isNotEmpty();
     }
 
@@ -292,7 +338,7 @@ class MfaApiTest extends ApiTest {
     }
 
     private String start(String token) {
-        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", token, null);
+        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", token, Map.of("password", PASSWORD));
         assertThat(started.status()).as("%s", started).isEqualTo(200);
         return started.text("secret");
     }

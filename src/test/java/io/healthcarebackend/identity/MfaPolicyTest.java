@@ -57,7 +57,8 @@ class MfaPolicyTest extends ApiTest {
         assertProblem(login(user), 401, "MFA_REQUIRED");
         Api.Response signedIn = login(user, app.code(step + 1));
         assertThat(signedIn.status()).as("%s", signedIn).isEqualTo(200);
-        assertProblem(api.post("/api/v1/auth/mfa/disable", signedIn.text("accessToken"), Map.of("code", app.code(step + 1))),
+        assertProblem(api.post("/api/v1/auth/mfa/disable", signedIn.text("accessToken"),
+                Map.of("password", PASSWORD, "code", app.code(step + 1))),
                 409, "MFA_REQUIRED_BY_CLINIC");
 
         assertThat(MfaApiTest.reasons(user.id(), "LOGIN_FAILED")).containsExactly(
@@ -129,7 +130,7 @@ class MfaPolicyTest extends ApiTest {
         String email = "platform-" + UUID.randomUUID() + "@tests.invalid";
         String id = PlatformAdmins.create(email);
         String token = loginToken(email, PLATFORM_PASSWORD);
-        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", token, null);
+        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", token, Map.of("password", PLATFORM_PASSWORD));
         assertThat(started.status()).as("%s", started).isEqualTo(200);
         Authenticator app = new Authenticator(started.text("secret"));
         long step = Authenticator.freshStep(8);
@@ -148,7 +149,7 @@ class MfaPolicyTest extends ApiTest {
     @Test
     void theTotpKeyAndTheRecoveryCodesAreNeverStoredInPlaintext() throws SQLException {
         User user = newClinic().user("PRACTITIONER");
-        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", user.token(), null);
+        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", PASSWORD));
         String secret = started.text("secret");
         Authenticator app = new Authenticator(secret);
         Api.Response confirmed = api.post("/api/v1/auth/mfa/enrollment/confirm", user.token(),

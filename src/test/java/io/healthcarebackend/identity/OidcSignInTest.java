@@ -97,7 +97,7 @@ class OidcSignInTest extends OidcApiTest {
         Clinic clinic = newClinic();
         User user = clinic.user("PRACTITIONER");
         long step = Authenticator.freshStep(8);
-        Api.Response enrolment = api.post("/api/v1/auth/mfa/enrollment", user.token(), null);
+        Api.Response enrolment = api.post("/api/v1/auth/mfa/enrollment", user.token(), Map.of("password", PASSWORD));
         Authenticator app = new Authenticator(enrolment.text("secret"));
         assertThat(api.post("/api/v1/auth/mfa/enrollment/confirm", user.token(), Map.of("code", app.code(step)))
                 .status()).isEqualTo(200);

@@ -87,7 +87,7 @@ class SessionSecurityTest extends ApiTest {
 
         assertProblem(api.post("/api/v1/auth/password", user.token(),
                 Map.of("currentPassword", "not the password at all", "newPassword", replacement)),
-                400, "INVALID_CURRENT_PASSWORD");
+                403, "INVALID_CURRENT_PASSWORD");
         assertProblem(api.post("/api/v1/auth/password", user.token(),
                 Map.of("currentPassword", PASSWORD, "newPassword", "password1234")), 400, "WEAK_PASSWORD");
         assertThat(api.get("/api/v1/auth/sessions", other).status()).as("refused changes end nothing").isEqualTo(200);

@@ -1,6 +1,7 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.EmailAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -28,15 +29,15 @@ class AuthController {
     private final AuthService auth;
     private final PasswordLogin passwordLogin;
     private final SessionRevocation sessions;
-    private final UserService users;
+    private final PasswordChanges passwordChanges;
     private final RequestClients clients;
 
-    AuthController(AuthService auth, PasswordLogin passwordLogin, SessionRevocation sessions, UserService users,
-            RequestClients clients) {
+    AuthController(AuthService auth, PasswordLogin passwordLogin, SessionRevocation sessions,
+            PasswordChanges passwordChanges, RequestClients clients) {
         this.auth = auth;
         this.passwordLogin = passwordLogin;
         this.sessions = sessions;
-        this.users = users;
+        this.passwordChanges = passwordChanges;
         this.clients = clients;
     }
 
@@ -58,7 +59,7 @@ class AuthController {
 
     @PostMapping("/login")
     ResponseEntity<AuthService.Tokens> login(@Valid @RequestBody Login body, HttpServletRequest request) {
-        return noStore(passwordLogin.login(body.email().strip(), body.password(),
+        return noStore(passwordLogin.login(EmailAddress.of(body.email()), body.password(),
                 new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client(request)));
     }
 
@@ -71,7 +72,7 @@ class AuthController {
     @PostMapping("/password")
     ResponseEntity<Void> changePassword(@AuthenticationPrincipal CurrentUser user,
             @Valid @RequestBody PasswordChange body) {
-        users.changePassword(user, body.currentPassword(), body.newPassword());
+        passwordChanges.change(user, body.currentPassword(), body.newPassword());
         return ResponseEntity.noContent().build();
     }
 

@@ -9,6 +9,7 @@ import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.db.TenantTx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,12 @@ import org.springframework.stereotype.Service;
  * deactivation turn off ({@link SessionRevocation}). How a user proves who they are is elsewhere
  * ({@link PasswordLogin}, {@link OidcLogin}); here the session is opened, capped per user
  * ({@link SessionLimit}) and checked on refresh ({@link SuspiciousActivity}).
+ *
+ * <p>Refresh tokens rotate by compare-and-set in the {@link SessionStore}: of concurrent refreshes
+ * with one token exactly one rotates; the others, and a duplicate of the token up to
+ * {@code app.sessions.refresh-grace} after its rotation, get 409 {@code REFRESH_IN_PROGRESS} and
+ * the session stays. A token the session retired earlier is a reuse and ends the session; a token
+ * it never issued is refused (401) without touching it.
  *
  * <p>Every login, refresh-token reuse and revocation is audited. Sessions may live in Redis,
  * outside any database transaction, so the order is: act on the session, then record the event
@@ -81,7 +88,7 @@ class AuthService {
         sessions.create(new Session(sessionId, user.clinicId(), user.id(), user.role(), refresh.hash(), now, now,
                 now.plus(settings.absoluteTimeout()), now.plus(settings.refreshWindow()), client.ip(),
                 truncate(client.userAgent()), ClientNetwork.device(client.userAgent()), cipher.network(client.ip()),
-                null));
+                null, List.of(), null));
         try {
             audit.recordDurably(AuditEvent.anonymous(user.clinicId(), AuditAction.LOGIN, AuditOutcome.SUCCESS)
                     .actor(user.id().value(), user.role()).resource(STAFF_USER, user.id().value())
@@ -101,10 +108,16 @@ class AuthService {
         Session session = sessions.find(presented.clinic(), presented.id())
                 .filter(s -> s.aliveAt(now))
                 .orElseThrow(AuthService::invalidRefresh);
-        if (!presented.matches(session.refreshHash())) {
-            revocation.end(session.clinicId(), session.id());
-            log.warn("Refresh token reuse detected; session {} of user {} revoked", session.id(), session.userId());
-            throw reused(session);
+        switch (session.recognise(presented.hash(), now, settings.refreshGrace())) {
+            case CURRENT -> {
+            }
+            case JUST_ROTATED -> throw inProgress();
+            case RETIRED -> {
+                revocation.end(session.clinicId(), session.id());
+                log.warn("Refresh token reuse detected; session {} of user {} revoked", session.id(), session.userId());
+                throw reused(session);
+            }
+            case NEVER_ISSUED -> throw forged(session);
         }
         StaffUser user = tx.readInClinic(session.clinicId(), () -> users.find(session.clinicId(), session.userId()))
                 .filter(StaffUser::active)
@@ -125,10 +138,28 @@ class AuthService {
                 now.plus(settings.refreshWindow()), client.ip(), truncate(client.userAgent()),
                 cipher.network(client.ip()));
         if (!sessions.rotate(session.clinicId(), session.id(), rotation)) {
-            revocation.end(session.clinicId(), session.id());
-            throw reused(session);
+            // The token was current when read and is not now: a request with the same token rotated the
+            // session in between (or it ended). A race between the holder's own requests, not a reuse.
+            throw sessions.find(session.clinicId(), session.id()).isPresent() ? inProgress() : invalidRefresh();
         }
         return tokens(new CurrentUser(user.id(), user.clinicId(), user.role(), session.id()), next);
+    }
+
+    /**
+     * A well-formed token naming a live session that never issued it: whoever made it knows the
+     * session's id, not its token. Refused like any unknown token, the session left exactly as it
+     * was (its owner did nothing wrong), and recorded without an actor: the presenter is unknown.
+     */
+    private ApiException forged(Session session) {
+        log.warn("Refresh token never issued by session {} presented; session untouched", session.id());
+        audit.recordDurably(AuditEvent.anonymous(session.clinicId(), AuditAction.ACCESS_DENIED, AuditOutcome.DENIED)
+                .resource(SESSION, session.id()).reason("refresh token never issued for this session; session untouched"));
+        return invalidRefresh();
+    }
+
+    private static ApiException inProgress() {
+        return new ApiException.Conflict("REFRESH_IN_PROGRESS", "This refresh token was just exchanged by another "
+                + "request; use the tokens that request received. The session is still valid.");
     }
 
     /** Records the reuse (the presenter may be a thief: the session and its owner are named) and ends it. */

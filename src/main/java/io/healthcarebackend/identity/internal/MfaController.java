@@ -1,5 +1,6 @@
 package io.healthcarebackend.identity.internal;
 
+import io.healthcarebackend.audit.AuditAction;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.UserId;
 import jakarta.validation.Valid;
@@ -24,19 +25,35 @@ import org.springframework.web.bind.annotation.RestController;
  * The two enrollment endpoints also accept, instead of an
  * access token, the enrollment token that a login answered with {@code MFA_ENROLLMENT_REQUIRED};
  * no other endpoint does. Answers that carry a key or recovery codes are never cached.
+ *
+ * <p>An access token alone cannot start an enrollment or disable the second factor: the request
+ * carries the user's current password too, checked like a sign-in ({@link PasswordConfirmation},
+ * on the account's failed-sign-in budget). A thief holding only a token can neither put their own
+ * authenticator on the account nor take the owner's off. An enrollment token stands for a
+ * password checked moments ago at sign-in, so with it no password is asked again.
  */
 @RestController
 class MfaController {
 
     private final MfaEnrollment mfa;
     private final SessionRevocation sessions;
+    private final PasswordConfirmation password;
 
-    MfaController(MfaEnrollment mfa, SessionRevocation sessions) {
+    MfaController(MfaEnrollment mfa, SessionRevocation sessions, PasswordConfirmation password) {
         this.mfa = mfa;
         this.sessions = sessions;
+        this.password = password;
     }
 
-    record Start(@Size(max = 128) String enrollmentToken) {
+    /** {@code password}: the signed-in user's current password (not needed with an enrollment token). */
+    record Start(@Size(max = 128) String enrollmentToken, @Size(max = 1024) String password) {
+    }
+
+    /** The current password, and a current TOTP code or a recovery code (in either code field). */
+    record Disable(@Size(max = 1024) String password, @Size(max = 64) String code, @Size(max = 64) String recoveryCode) {
+        MfaVerifier.Presented presented() {
+            return new MfaVerifier.Presented(code, recoveryCode);
+        }
     }
 
     record Confirm(@NotBlank @Size(max = 16) String code, @Size(max = 128) String enrollmentToken) {
@@ -60,7 +77,11 @@ class MfaController {
     @PostMapping("/api/v1/auth/mfa/enrollment")
     ResponseEntity<MfaEnrollment.Started> start(@AuthenticationPrincipal CurrentUser user,
             @Valid @RequestBody(required = false) Start body) {
-        return noStore(mfa.start(mfa.subject(user, body == null ? null : body.enrollmentToken())));
+        MfaVerifier.Subject who = mfa.subject(user, body == null ? null : body.enrollmentToken());
+        if (user != null) {
+            password.confirm(user, body == null ? null : body.password(), AuditAction.MFA_CHANGED);
+        }
+        return noStore(mfa.start(who));
     }
 
     @PostMapping("/api/v1/auth/mfa/enrollment/confirm")
@@ -80,8 +101,10 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/auth/mfa/disable")
-    ResponseEntity<Void> disable(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Proof body) {
-        mfa.disable(mfa.subject(user, null), body.presented());
+    ResponseEntity<Void> disable(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Disable body) {
+        MfaVerifier.Subject who = mfa.subject(user, null);
+        password.confirm(user, body.password(), AuditAction.MFA_CHANGED);
+        mfa.disable(who, body.presented());
         sessions.revokeOthers(user, "second factor disabled");
         return ResponseEntity.noContent().build();
     }

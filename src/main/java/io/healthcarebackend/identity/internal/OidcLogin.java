@@ -7,6 +7,7 @@ import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.identity.internal.OidcRefusal.Kind;
 import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.EmailAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -97,7 +98,7 @@ class OidcLogin {
         } catch (OidcRefusal refusal) {
             throw refused(method, refusal, null);
         }
-        StaffUser user = users.findForLogin(email).orElse(null);
+        StaffUser user = users.findForLogin(EmailAddress.of(email)).orElse(null);
         if (user == null) {
             throw refused(method, new OidcRefusal(Kind.NO_ACCOUNT, "no account has the verified e-mail"), null);
         }

@@ -7,6 +7,7 @@ import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.ApiException;
+import io.healthcarebackend.platform.EmailAddress;
 import io.healthcarebackend.platform.ratelimit.LoginThrottle;
 import io.healthcarebackend.platform.ratelimit.RateLimitExceeded;
 import java.util.Optional;
@@ -45,7 +46,7 @@ class PasswordLogin {
     }
 
     /** {@code secondFactorCode}: the TOTP or recovery code the client sent along, if any. */
-    AuthService.Tokens login(String email, String password, MfaVerifier.Presented secondFactorCode,
+    AuthService.Tokens login(EmailAddress email, String password, MfaVerifier.Presented secondFactorCode,
             AuthService.Client client) {
         Optional<StaffUser> found = users.findForLogin(email);
         LoginThrottle.Attempt attempt = throttled(email, found);
@@ -75,7 +76,7 @@ class PasswordLogin {
     }
 
     /** Counts the attempt on the account's failed-sign-in budget; a refusal is a failed login on the record. */
-    private LoginThrottle.Attempt throttled(String email, Optional<StaffUser> found) {
+    private LoginThrottle.Attempt throttled(EmailAddress email, Optional<StaffUser> found) {
         try {
             return throttle.begin(email);
         } catch (RateLimitExceeded e) {

@@ -24,6 +24,7 @@ class PgSessionStore implements SessionStore {
 
     private static final String COLUMNS = "id, clinic_id, user_id, role, refresh_hash, created_at, last_seen_at, "
             + "expires_at, idle_expires_at, ip, user_agent, device, network, network_at, flag";
+    private static final String READ_COLUMNS = COLUMNS + ", retired_hashes, rotated_at";
     private static final String THIS_SESSION = " where id = :id and clinic_id is not distinct from cast(:clinic as uuid)";
 
     private final JdbcClient jdbc;
@@ -50,15 +51,21 @@ class PgSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> find(ClinicId clinic, UUID id) {
-        return tx.readInClinic(clinic, () -> jdbc.sql("select " + COLUMNS + " from auth_sessions" + THIS_SESSION)
+        return tx.readInClinic(clinic, () -> jdbc.sql("select " + READ_COLUMNS + " from auth_sessions" + THIS_SESSION)
                 .param("id", id).param("clinic", clinicValue(clinic))
                 .query(PgSessionStore::map).optional());
     }
 
+    /**
+     * One conditional UPDATE: of two refreshes with one token, exactly one finds the expected hash.
+     * (The slice is written {@code [1 : n]}: without the spaces {@code :n} would read as a parameter.)
+     */
     @Override
     public boolean rotate(ClinicId clinic, UUID id, Session.Rotation r) {
         return tx.inClinic(clinic, () -> jdbc.sql("update auth_sessions set refresh_hash = :new, last_seen_at = :now, "
-                + "idle_expires_at = :idle, ip = :ip, user_agent = :ua, network = :network, network_at = :now"
+                + "idle_expires_at = :idle, ip = :ip, user_agent = :ua, network = :network, network_at = :now, "
+                + "retired_hashes = (array[refresh_hash] || retired_hashes)[1 : " + Session.RETIRED_KEPT + "], "
+                + "rotated_at = :now"
                 + THIS_SESSION + " and refresh_hash = :expected")
                 .param("new", r.newHash()).param("now", ts(r.now())).param("idle", ts(r.idleExpiresAt()))
                 .param("ip", r.ip()).param("ua", r.userAgent()).param("network", r.network())
@@ -82,7 +89,7 @@ class PgSessionStore implements SessionStore {
 
     @Override
     public List<Session> listOf(ClinicId clinic, UserId user) {
-        return tx.readInClinic(clinic, () -> jdbc.sql("select " + COLUMNS + " from auth_sessions "
+        return tx.readInClinic(clinic, () -> jdbc.sql("select " + READ_COLUMNS + " from auth_sessions "
                 + "where user_id = :user and clinic_id is not distinct from cast(:clinic as uuid) "
                 + "and expires_at > now() and idle_expires_at > now() order by created_at")
                 .param("user", user.value()).param("clinic", clinicValue(clinic))
@@ -151,6 +158,20 @@ class PgSessionStore implements SessionStore {
                 new UserId(rs.getObject("user_id", UUID.class)), Role.valueOf(rs.getString("role")),
                 rs.getBytes("refresh_hash"), instant(rs, "created_at"), instant(rs, "last_seen_at"),
                 instant(rs, "expires_at"), instant(rs, "idle_expires_at"), rs.getString("ip"),
-                rs.getString("user_agent"), rs.getString("device"), rs.getString("network"), rs.getString("flag"));
+                rs.getString("user_agent"), rs.getString("device"), rs.getString("network"), rs.getString("flag"),
+                retired(rs), instant(rs, "rotated_at"));
+    }
+
+    private static List<byte[]> retired(ResultSet rs) throws SQLException {
+        java.sql.Array array = rs.getArray("retired_hashes");
+        if (array == null) {
+            return List.of();
+        }
+        Object[] hashes = (Object[]) array.getArray();
+        List<byte[]> list = new java.util.ArrayList<>(hashes.length);
+        for (Object hash : hashes) {
+            list.add((byte[]) hash);
+        }
+        return list;
     }
 }

@@ -37,10 +37,14 @@ import org.springframework.stereotype.Component;
 class RedisSessionStore implements SessionStore {
 
     private static final HexFormat HEX = HexFormat.of();
+    /** Compare-and-set; the retired hash joins the comma-separated list, newest first, capped (ARGV[9] characters). */
     private static final RedisScript<Long> ROTATE = RedisScript.of("""
             if redis.call('HGET', KEYS[1], 'refresh') == ARGV[1] then
+              local retired = redis.call('HGET', KEYS[1], 'retired')
+              local list = ARGV[1]
+              if retired and retired ~= '' then list = string.sub(ARGV[1] .. ',' .. retired, 1, tonumber(ARGV[9])) end
               redis.call('HSET', KEYS[1], 'refresh', ARGV[2], 'lastSeen', ARGV[3], 'idleExpires', ARGV[4],
-                'ip', ARGV[6], 'ua', ARGV[7], 'net', ARGV[8], 'netAt', ARGV[3])
+                'ip', ARGV[6], 'ua', ARGV[7], 'net', ARGV[8], 'netAt', ARGV[3], 'retired', list, 'rotatedAt', ARGV[3])
               redis.call('PEXPIREAT', KEYS[1], ARGV[5])
               return 1
             end
@@ -114,7 +118,8 @@ class RedisSessionStore implements SessionStore {
         Instant deadline = earlier(current.get().expiresAt(), r.idleExpiresAt());
         Long done = redis.execute(ROTATE, List.of(key(id)), HEX.formatHex(r.expectedHash()),
                 HEX.formatHex(r.newHash()), millis(r.now()), millis(r.idleExpiresAt()), millis(deadline),
-                cipher.seal(id, "ip", r.ip()), cipher.seal(id, "ua", r.userAgent()), nonNull(r.network()));
+                cipher.seal(id, "ip", r.ip()), cipher.seal(id, "ua", r.userAgent()), nonNull(r.network()),
+                Integer.toString(Session.RETIRED_KEPT * 65 - 1));
         return done != null && done == 1L;
     }
 
@@ -227,7 +232,16 @@ class RedisSessionStore implements SessionStore {
                 HEX.parseHex((String) f.get("refresh")), instant(f, "created"), instant(f, "lastSeen"),
                 instant(f, "expires"), instant(f, "idleExpires"), cipher.open(id, "ip", f.get("ip")),
                 cipher.open(id, "ua", f.get("ua")), cipher.open(id, "device", f.get("device")),
-                emptyToNull(f.get("net")), emptyToNull(f.get("flag")));
+                emptyToNull(f.get("net")), emptyToNull(f.get("flag")), retired(f.get("retired")),
+                f.get("rotatedAt") == null ? null : instant(f, "rotatedAt"));
+    }
+
+    /** Hex SHA-256 hashes, comma-separated, newest first. */
+    private static List<byte[]> retired(Object field) {
+        if (field == null || field.toString().isEmpty()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(field.toString().split(",")).map(HEX::parseHex).toList();
     }
 
     private static Instant instant(Map<Object, Object> f, String field) {

@@ -6,12 +6,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Refresh sessions: idle timeout (automatic logoff), absolute lifetime, how many a user may hold,
- * how long a refresh token may go unrotated, the key that encrypts session data at rest, and what
- * counts as suspicious.
+ * how long a refresh token may go unrotated, the key that encrypts session data at rest, what
+ * counts as suspicious, and {@code refreshGrace}: for how long after a rotation the token it
+ * retired is answered 409 {@code REFRESH_IN_PROGRESS} (a concurrent duplicate: two tabs, a retry)
+ * rather than treated as a reuse that ends the session.
  */
 @ConfigurationProperties("app.sessions")
 record SessionSettings(Duration idleTimeout, Duration absoluteTimeout, @DefaultValue("5") int maxPerUser,
-        @DefaultValue("30m") Duration rotationInterval, String dataKey, @DefaultValue Suspicious suspicious) {
+        @DefaultValue("30m") Duration rotationInterval, String dataKey, @DefaultValue Suspicious suspicious,
+        @DefaultValue("10s") Duration refreshGrace) {
 
     SessionSettings {
         if (maxPerUser < 1) {

@@ -72,7 +72,7 @@ class UserController {
             }
         }
         UserId id = users.create(user, clinic, body.email(), body.name(), body.role(), body.password(), firstOnly);
-        UserView view = new UserView(id.value(), body.email().strip().toLowerCase(java.util.Locale.ROOT),
+        UserView view = new UserView(id.value(), io.healthcarebackend.platform.EmailAddress.of(body.email()).value(),
                 body.name().strip(), body.role(), clinicId, true);
         return ResponseEntity.created(URI.create("/api/v1/users/" + id)).body(view);
     }

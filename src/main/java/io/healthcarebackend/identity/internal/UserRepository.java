@@ -1,6 +1,7 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.EmailAddress;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
 import java.sql.ResultSet;
@@ -11,7 +12,11 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Staff users. Every query names the clinic (null = platform scope) besides row-level security. */
+/**
+ * Staff users. Every query names the clinic (null = platform scope) besides row-level security.
+ * E-mail addresses are stored normalised ({@link EmailAddress}) and matched exactly: one spelling
+ * per account, the one the unique index holds.
+ */
 @Repository
 class UserRepository {
 
@@ -27,7 +32,7 @@ class UserRepository {
         jdbc.sql("insert into staff_users (" + COLUMNS + ") values "
                 + "(:id, cast(:clinic as uuid), :email, :name, :role, :hash, :active)")
                 .param("id", user.id().value()).param("clinic", clinic(user.clinicId()))
-                .param("email", user.email()).param("name", user.name()).param("role", user.role().name())
+                .param("email", EmailAddress.of(user.email()).value()).param("name", user.name()).param("role", user.role().name())
                 .param("hash", user.passwordHash()).param("active", user.active())
                 .update();
     }
@@ -39,21 +44,21 @@ class UserRepository {
                 .query(UserRepository::map).optional();
     }
 
-    Optional<StaffUser> findByEmail(ClinicId clinicId, String email) {
+    Optional<StaffUser> findByEmail(ClinicId clinicId, EmailAddress email) {
         return jdbc.sql("select " + COLUMNS + " from staff_users "
-                + "where lower(email) = lower(:email) and clinic_id is not distinct from cast(:clinic as uuid)")
-                .param("email", email).param("clinic", clinic(clinicId))
+                + "where email = :email and clinic_id is not distinct from cast(:clinic as uuid)")
+                .param("email", email.value()).param("clinic", clinic(clinicId))
                 .query(UserRepository::map).optional();
     }
 
     /** Login lookup across clinics, through the narrow SECURITY DEFINER function. */
-    Optional<StaffUser> findForLogin(String email) {
+    Optional<StaffUser> findForLogin(EmailAddress email) {
         return jdbc.sql("select id, clinic_id, role, password_hash, active from auth_find_user_by_email(:email)")
-                .param("email", email)
+                .param("email", email.value())
                 .query((rs, row) -> {
                     UUID clinic = rs.getObject("clinic_id", UUID.class);
                     return new StaffUser(new UserId(rs.getObject("id", UUID.class)),
-                            clinic == null ? null : new ClinicId(clinic), email, null,
+                            clinic == null ? null : new ClinicId(clinic), email.value(), null,
                             Role.valueOf(rs.getString("role")), rs.getString("password_hash"),
                             rs.getBoolean("active"));
                 })

@@ -8,6 +8,7 @@ import io.healthcarebackend.identity.StaffAccounts;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.EmailAddress;
 import io.healthcarebackend.platform.Ids;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
@@ -15,7 +16,6 @@ import io.healthcarebackend.platform.db.PgErrors;
 import io.healthcarebackend.platform.db.TenantTx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -84,6 +84,10 @@ class UserService implements StaffAccounts {
         if ((clinic == null) != (role == Role.PLATFORM_ADMIN)) {
             throw new ApiException.BadRequest("INVALID_ROLE", "role PLATFORM_ADMIN belongs to no clinic");
         }
+        EmailAddress address = EmailAddress.of(email);
+        if (!address.storable()) {
+            throw new ApiException.BadRequest("VALIDATION_FAILED", "email is too long once normalised");
+        }
         String hash = passwords.hash(password);
         UserId id = new UserId(Ids.newId());
         try {
@@ -92,7 +96,7 @@ class UserService implements StaffAccounts {
                     throw new ApiException(HttpStatus.FORBIDDEN, "SUPPORT_GRANT_REQUIRED",
                             "The clinic has users already; adding more needs an approved support grant");
                 }
-                users.insert(new StaffUser(id, clinic, email.strip().toLowerCase(Locale.ROOT), name.strip(), role,
+                users.insert(new StaffUser(id, clinic, address.value(), name.strip(), role,
                         hash, true));
                 audit.recordWithChange(event(admin, clinic, AuditAction.USER_CREATED, AuditOutcome.SUCCESS)
                         .resource(AuthService.STAFF_USER, id.value()).reason("role " + role));
@@ -114,7 +118,7 @@ class UserService implements StaffAccounts {
 
     @Override
     public Optional<UserId> findByEmail(ClinicId clinic, String email) {
-        return tx.readInClinic(clinic, () -> users.findByEmail(clinic, email).map(StaffUser::id));
+        return tx.readInClinic(clinic, () -> users.findByEmail(clinic, EmailAddress.of(email)).map(StaffUser::id));
     }
 
     List<StaffUser> page(ClinicId clinic, UUID after, int limit) {
@@ -135,29 +139,6 @@ class UserService implements StaffAccounts {
             log.info("Sessions of user {} revoked after an account change", id);
         }
         return updated;
-    }
-
-    /**
-     * The signed-in user changes their own password: the current one is required, the new one
-     * meets the policy ({@link Passwords#hash}), and every other session of theirs ends at once.
-     */
-    void changePassword(CurrentUser user, String current, String replacement) {
-        StaffUser account = tx.readInClinic(user.clinicId(), () -> users.find(user.clinicId(), user.id()))
-                .orElseThrow(() -> new ApiException.NotFound("User"));
-        if (!passwords.matches(current, account.passwordHash())) {
-            audit.recordDurably(AuditEvent.by(user, AuditAction.PASSWORD_CHANGED, AuditOutcome.FAILURE)
-                    .resource(AuthService.STAFF_USER, user.id().value()).reason("current password wrong"));
-            throw new ApiException.BadRequest("INVALID_CURRENT_PASSWORD", "The current password is wrong");
-        }
-        String hash = passwords.hash(replacement);
-        tx.inClinic(user.clinicId(), () -> {
-            users.updatePassword(user.clinicId(), user.id(), hash);
-            audit.recordWithChange(AuditEvent.by(user, AuditAction.PASSWORD_CHANGED, AuditOutcome.SUCCESS)
-                    .resource(AuthService.STAFF_USER, user.id().value()));
-            return null;
-        });
-        sessions.revokeOthers(user, "password changed");
-        log.info("User {} changed their password; other sessions ended", user.id());
     }
 
     private StaffUser change(CurrentUser admin, ClinicId clinic, UserId id, Role role, Boolean active) {

@@ -1,15 +1,16 @@
 package io.healthcarebackend.platform.ratelimit;
 
+import io.healthcarebackend.platform.EmailAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keys for per-account counters: HMAC-SHA256 of the normalised e-mail under a key derived from
+ * Keys for per-account counters: HMAC-SHA256 of the normalised e-mail ({@link EmailAddress}, the
+ * same form accounts are stored and found by, so every spelling of an address has one key) under a key derived from
  * {@code PHI_INDEX_KEY} (domain-separated, so it reveals nothing about the PHI indexes). An
  * unkeyed hash would not do: e-mail addresses are guessable, and Redis must not hold them.
  */
@@ -32,17 +33,13 @@ final class AccountKeys {
                 "HmacSHA256");
     }
 
-    String account(String email) {
-        return token(mac(key, "account|" + normalise(email)));
+    String account(EmailAddress email) {
+        return token(mac(key, "account|" + email.value()));
     }
 
     /** The account together with the address it is tried from. */
-    String source(String email, String address) {
-        return token(mac(key, "source|" + normalise(email) + "|" + ClientIp.rateKey(address)));
-    }
-
-    private static String normalise(String email) {
-        return email.strip().toLowerCase(Locale.ROOT);
+    String source(EmailAddress email, String address) {
+        return token(mac(key, "source|" + email.value() + "|" + ClientIp.rateKey(address)));
     }
 
     private static String token(byte[] digest) {

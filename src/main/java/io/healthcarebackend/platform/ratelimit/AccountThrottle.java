@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.ratelimit;
 
+import io.healthcarebackend.platform.EmailAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ final class AccountThrottle implements LoginThrottle {
     }
 
     @Override
-    public Attempt begin(String email) {
+    public Attempt begin(EmailAddress email) {
         String account = keys.account(email);
         String address = currentAddress();
         String source = address == null ? null : keys.source(email, address);

@@ -10,7 +10,7 @@ class ClientNetworkTest {
 
     private final SessionCipher cipher = new SessionCipher(new SessionSettings(Duration.ofMinutes(15),
             Duration.ofHours(12), 5, Duration.ofMinutes(30), "dGVzdC1vbmx5LXNlc3Npb24tZGF0YS1rZXktdGhpcnR5LXR3by1ieXRlcyE",
-            new SessionSettings.Suspicious(true, Duration.ofMinutes(2), 5, Duration.ofMinutes(5))));
+            new SessionSettings.Suspicious(true, Duration.ofMinutes(2), 5, Duration.ofMinutes(5)), Duration.ofSeconds(10)));
 
     @Test
     void addressesOfOneProviderBlockShareANetworkAndOthersDoNot() {

@@ -164,7 +164,7 @@ class QueueDashboardBrowserTest extends WorkerTest {
         // Any role will do to show the sign-in: only the one (shared) platform administrator could
         // pass the role check, and enrolling it would change every other test's sign-in.
         User officer = newClinic().user("COMPLIANCE_OFFICER");
-        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", officer.token(), null);
+        Api.Response started = api.post("/api/v1/auth/mfa/enrollment", officer.token(), Map.of("password", PASSWORD));
         assertThat(started.status()).as("%s", started).isEqualTo(200);
         String secret = started.text("secret");
         long step = freshStep();
