@@ -1,5 +1,6 @@
 package io.healthcarebackend.identity.internal;
 
+import io.healthcarebackend.platform.web.PlainText;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.Cursor;
@@ -35,7 +36,7 @@ class UserController {
         this.users = users;
     }
 
-    record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) String name,
+    record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) @PlainText String name,
             @NotNull Role role, @NotBlank @Size(max = 128) String password) {
     }
 
