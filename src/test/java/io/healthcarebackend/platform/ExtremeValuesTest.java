@@ -74,6 +74,18 @@ class ExtremeValuesTest extends ApiTest {
     }
 
     @Test
+    void aForgedCursorWithAnExtremeTimeIsAnInvalidCursor() {
+        Clinic clinic = newClinic();
+        for (String value : EXTREME_INSTANTS) {
+            String cursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (value + "|" + java.util.UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+            for (String route : List.of("/api/v1/appointments", "/api/v1/audit-events")) {
+                assertProblem(api.get(route + "?cursor=" + cursor, clinic.adminToken), 400, "INVALID_CURSOR");
+            }
+        }
+    }
+
+    @Test
     void extremeDatesInBodiesAreRefusedAsOutOfRangeAndStoreNothing() {
         Clinic clinic = newClinic();
         String token = clinic.adminToken;

@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.web;
 
+import io.healthcarebackend.platform.SupportedRange;
 import java.util.Set;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.AnnotationFormatterFactory;

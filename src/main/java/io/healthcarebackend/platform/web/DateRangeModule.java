@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.web;
 
+import io.healthcarebackend.platform.SupportedRange;
 import java.time.temporal.Temporal;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JsonParser;

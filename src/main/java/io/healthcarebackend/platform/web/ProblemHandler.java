@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.web;
 
+import io.healthcarebackend.platform.SupportedRange;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.security.AuditedRequests;
 import jakarta.servlet.http.HttpServletRequest;
@@ -117,7 +118,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e, HttpServletRequest request) {
-        if (SupportedRange.causedBy(e)) {
+        if (OutOfRange.causedBy(e)) {
             return outOfRange(request);
         }
         log.warn("Unmapped integrity violation: {}", e.getClass().getSimpleName());
@@ -191,7 +192,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return cast(failed(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", tooLarge.getMessage(),
                     servletRequest(request)));
         }
-        if (SupportedRange.causedBy(e)) {
+        if (OutOfRange.causedBy(e)) {
             return cast(outOfRange(servletRequest(request)));
         }
         // The parser's own message can quote the offending input, which may be PHI: never echo it.
@@ -221,7 +222,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-        if (SupportedRange.causedBy(e)) {
+        if (OutOfRange.causedBy(e)) {
             return outOfRange(request);
         }
         return failed(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "Parameter '" + e.getName() + "' has a wrong format",

@@ -1,19 +1,18 @@
-package io.healthcarebackend.platform.web;
+package io.healthcarebackend.platform;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
-import java.util.Set;
 
 /**
  * The dates the service takes from a client: years 1 to 9999. Java's date types reach
  * ±999,999,999 and PostgreSQL's timestamps 4713 BC to 294276 AD, and arithmetic near either edge
  * overflows; no appointment, birth date or audit query needs more than four digits of year. Every
- * date a request carries goes through {@link #check} (JSON bodies in {@link DateRangeModule},
- * query parameters in {@link DateRangeFormatters}); what still overflows further in (a database
- * range, java.time arithmetic) is a 400 {@code VALUE_OUT_OF_RANGE} in ProblemHandler, not a 500.
+ * date a request carries goes through {@link #check} (JSON bodies in platform.web.DateRangeModule,
+ * query parameters in platform.web.DateRangeFormatters, cursors in {@link Cursor}); what still
+ * overflows further in (a database range, java.time arithmetic) is a 400 {@code VALUE_OUT_OF_RANGE}
+ * in platform.web.ProblemHandler, not a 500.
  */
 public final class SupportedRange {
 
@@ -22,8 +21,6 @@ public final class SupportedRange {
     public static final String CODE = "VALUE_OUT_OF_RANGE";
     public static final String DETAIL = "A date or number is outside the supported range (dates: years "
             + MIN_YEAR + " to " + MAX_YEAR + ")";
-    /** PostgreSQL's data exceptions for a value out of range: datetime/numeric overflow, bad date, bad zone offset. */
-    private static final Set<String> OUT_OF_RANGE_STATES = Set.of("22008", "22003", "22007", "22009");
 
     private SupportedRange() {
     }
@@ -51,24 +48,5 @@ public final class SupportedRange {
             return instant.atOffset(ZoneOffset.UTC).getYear();
         }
         return temporal.isSupported(ChronoField.YEAR) ? temporal.get(ChronoField.YEAR) : MIN_YEAR;
-    }
-
-    /**
-     * Whether {@code e} or one of its causes is an out-of-range refusal: ours, a java.time or integer
-     * overflow, or PostgreSQL's. A date that does not parse is a format error, not this.
-     */
-    static boolean causedBy(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof OutOfRange || cause instanceof DateRangeModule.DateOutOfRange
-                    || cause instanceof ArithmeticException || (cause instanceof java.time.DateTimeException
-                            && !(cause instanceof java.time.format.DateTimeParseException))) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && OUT_OF_RANGE_STATES.contains(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }
