@@ -126,12 +126,17 @@ open(f"{out}/tokens.txt", "w").write("\n".join(tokens) + "\n")
 json.dump({"admin": admin, "practitioner": practitioner, "patient": patient}, open(f"{out}/seed.json", "w"))
 PY
 
+# /metrics answers only METRICS_TOKEN when the service has one (README "Metrics").
+scrape() {
+  curl -fsS --max-time 10 -H 'Accept: text/plain' ${METRICS_TOKEN:+-H "Authorization: Bearer $METRICS_TOKEN"} \
+    "$base_url/metrics"
+}
 heap_bytes() {
-  curl -fsS --max-time 10 -H 'Accept: text/plain' "$base_url/metrics" | awk '
+  scrape | awk '
     /^jvm_memory_used_bytes\{/ && /area="heap"/ {sum += $NF} END {printf "%d", sum}'
 }
 gauge() {
-  curl -fsS --max-time 10 -H 'Accept: text/plain' "$base_url/metrics" | awk '
+  scrape | awk '
     /^healthcare_event_stream_connections\{/ && !seen {printf "%d", $NF; seen = 1}'
 }
 # RSS, live heap (after a full collection), OS threads, open streams.

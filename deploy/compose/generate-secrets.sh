@@ -63,6 +63,7 @@ generated PHI_MASTER_KEYSET generate-phi-master-key
 generated MFA_SECRET_KEYSET generate-phi-master-key
 write PHI_INDEX_KEY "$(random_base64 32)"
 write SESSION_DATA_KEY "$(random_base64 32)"
+write METRICS_TOKEN "$(random_hex 32)"
 write DATABASE_PASSWORD "$(random_hex 24)"
 write DATABASE_MIGRATION_PASSWORD "$(random_hex 24)"
 write POSTGRES_PASSWORD "$(random_hex 24)"

@@ -5,7 +5,7 @@
  * Signs in as a demo user (again every 4 minutes: access tokens live 5), creates its own practitioner (every day 00:00-23:50, 10-minute slots)
  * and one patient per client, lists the free slots of the next 30 days, then runs `--concurrency`
  * clients at `--rate` requests per second in total, each cycling through
- *   GET /health (200), GET /api/v1/patients/{id} (200), GET /api/v1/patients?name= (200),
+ *   GET /health (200), GET /api/v1/patients/{id} (200), POST /api/v1/patients/search (200),
  *   GET /api/v1/practitioners/{id}/availability (200), POST /api/v1/appointments (201, Idempotency-Key),
  * until the stop file appears, `--max-seconds` pass or `--max-requests` were sent. Every booking takes a
  * different free slot of its own practitioner, so each one must be 201: a 409 SLOT_TAKEN would mean a
@@ -52,7 +52,7 @@ public class LoadGenerator {
     static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
 
     enum Op {
-        HEALTH("GET /health", 200), PATIENT("GET /api/v1/patients/{id}", 200), SEARCH("GET /api/v1/patients?name=", 200),
+        HEALTH("GET /health", 200), PATIENT("GET /api/v1/patients/{id}", 200), SEARCH("POST /api/v1/patients/search", 200),
         AVAILABILITY("GET /api/v1/practitioners/{id}/availability", 200), BOOK("POST /api/v1/appointments", 201);
 
         final String label;
@@ -220,10 +220,13 @@ public class LoadGenerator {
         String path = switch (op) {
             case HEALTH -> "/health";
             case PATIENT -> "/api/v1/patients/" + patient;
-            case SEARCH -> "/api/v1/patients?name=Load&limit=5";
+            case SEARCH -> "/api/v1/patients/search";
             case AVAILABILITY -> "/api/v1/practitioners/" + practitioner + "/availability?" + day;
             case BOOK -> "/api/v1/appointments";
         };
+        if (op == Op.SEARCH) {
+            body = "{\"name\":\"Load\",\"limit\":5}";
+        }
         if (op == Op.BOOK) {
             Slot slot = freeSlots.poll();
             if (slot == null) {
@@ -239,7 +242,7 @@ public class LoadGenerator {
         boolean good;
         try {
             freshToken();
-            HttpResponse<String> response = http.send(build(op == Op.BOOK ? "POST" : "GET", path, body,
+            HttpResponse<String> response = http.send(build(body != null ? "POST" : "GET", path, body,
                     op == Op.BOOK ? UUID.randomUUID().toString() : null), HttpResponse.BodyHandlers.ofString());
             response.headers().firstValue("X-Served-By").ifPresent(s -> servedBy.computeIfAbsent(s, k -> new LongAdder()).increment());
             good = response.statusCode() == op.expected;

@@ -21,6 +21,10 @@ case "$action" in
   deploy)
     deploy/kubernetes/scripts/local-secrets.sh
     "$kubectl" apply -k "$overlay"
+    # The controller's access log without query strings (they may carry PHI).
+    if "$kubectl" get namespace ingress-nginx >/dev/null 2>&1; then
+      "$kubectl" apply -k deploy/kubernetes/ingress-nginx
+    fi
     for workload in statefulset/postgresql statefulset/redis deployment/healthcare-backend-api \
       deployment/healthcare-backend-worker; do
       "$kubectl" -n "$ns" rollout status "$workload" --timeout="$timeout"

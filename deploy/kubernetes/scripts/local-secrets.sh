@@ -51,10 +51,11 @@ else
   "$java" -jar "$jar" generate-phi-master-key | tr -d '\n' >"$d/MFA_SECRET_KEYSET"
   random_b64 >"$d/PHI_INDEX_KEY"
   random_b64 >"$d/SESSION_DATA_KEY"
+  random_hex >"$d/METRICS_TOKEN"
   random_hex >"$d/DATABASE_PASSWORD"
   random_hex >"$d/DATABASE_MIGRATION_PASSWORD"
   create_secret healthcare-backend-secrets JWT_SIGNING_KEY AUDIT_SIGNING_KEY PHI_MASTER_KEYSET MFA_SECRET_KEYSET \
-    PHI_INDEX_KEY SESSION_DATA_KEY DATABASE_PASSWORD DATABASE_MIGRATION_PASSWORD
+    PHI_INDEX_KEY SESSION_DATA_KEY METRICS_TOKEN DATABASE_PASSWORD DATABASE_MIGRATION_PASSWORD
 fi
 
 if exists postgresql-auth; then

@@ -53,7 +53,9 @@ public final class Cursor {
         }
         try {
             String[] parts = decode(cursor).split("\\|", 2);
-            return new TimeAndId(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+            // A forged cursor's time is bounded like any date a client sends (SupportedRange).
+            Instant at = SupportedRange.check(Instant.parse(parts[0]));
+            return new TimeAndId(at, UUID.fromString(parts[1]));
         } catch (RuntimeException e) {
             throw invalid();
         }

@@ -41,7 +41,8 @@ class MfaPolicyTest extends ApiTest {
 
         // The enrollment token is no access token: every other endpoint refuses it.
         assertProblem(api.get("/api/v1/auth/mfa", enrollmentToken), 401, "UNAUTHORIZED");
-        assertProblem(api.get("/api/v1/patients?name=x", enrollmentToken), 401, "UNAUTHORIZED");
+        assertProblem(api.post("/api/v1/patients/search", enrollmentToken, Map.of("name", "x")), 401,
+                "UNAUTHORIZED");
 
         Api.Response started = api.post("/api/v1/auth/mfa/enrollment", null, Map.of("enrollmentToken", enrollmentToken));
         assertThat(started.status()).as("%s", started).isEqualTo(200);

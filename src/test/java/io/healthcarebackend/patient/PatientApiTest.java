@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.ProblemAssertions;
 import io.healthcarebackend.support.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -207,8 +208,11 @@ class PatientApiTest extends ApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            Api.Response page = api.get("/api/v1/patients?name=walker&limit=2"
-                    + (cursor == null ? "" : "&cursor=" + cursor), clinic.adminToken);
+            Map<String, Object> body = new HashMap<>(Map.of("name", "walker", "limit", 2));
+            if (cursor != null) {
+                body.put("cursor", cursor);
+            }
+            Api.Response page = api.post("/api/v1/patients/search", clinic.adminToken, body);
             assertThat(page.status()).as("%s", page).isEqualTo(200);
             page.body().path("items").forEach(p -> seen.add(p.path("id").asString()));
             sizes.add(page.body().path("items").size());
@@ -227,7 +231,7 @@ class PatientApiTest extends ApiTest {
         clinic.patient("Full", "Page", "1970-01-01");
         clinic.patient("Fuller", "Page", "1970-01-02");
 
-        Api.Response page = api.get("/api/v1/patients?name=page&limit=2", clinic.adminToken);
+        Api.Response page = api.post("/api/v1/patients/search", clinic.adminToken, Map.of("name", "page", "limit", 2));
 
         assertThat(page.body().path("items").size()).isEqualTo(2);
         assertThat(page.body().path("next").isNull()).isTrue();
@@ -303,7 +307,7 @@ class PatientApiTest extends ApiTest {
             assertThat(api.get("/api/v1/patients/" + created.text("id"), token).status()).isEqualTo(200);
             assertThat(api.patch("/api/v1/patients/" + created.text("id"), token, Map.of("sex", "OTHER"))
                     .status()).isEqualTo(200);
-            assertThat(api.get("/api/v1/patients?name=" + role.toLowerCase(), token).body().path("items").size())
+            assertThat(api.post("/api/v1/patients/search", token, Map.of("name", role.toLowerCase())).body().path("items").size())
                     .isEqualTo(1);
         }
     }
@@ -317,9 +321,27 @@ class PatientApiTest extends ApiTest {
         assertForbidden(api.post("/api/v1/patients", officer,
                 Map.of("givenName", "No", "familyName", "Access", "birthDate", "1975-05-05")));
         assertForbidden(api.get("/api/v1/patients/" + id, officer));
-        assertForbidden(api.get("/api/v1/patients?name=test", officer));
+        assertForbidden(api.post("/api/v1/patients/search", officer, Map.of("name", "test")));
+        assertForbidden(api.get("/api/v1/patients", officer));
         assertForbidden(api.patch("/api/v1/patients/" + id, officer, Map.of("givenName", "Changed")));
         assertThat(api.get("/api/v1/patients/" + id, clinic.adminToken).text("givenName")).isEqualTo("Test");
+    }
+
+    @Test
+    void searchCriteriaInTheUrlAreRefusedNotIgnored() {
+        Clinic clinic = newClinic();
+        clinic.patient("Urlcanary", "Hidden", "1961-07-04");
+
+        for (String query : List.of("name=urlcanary", "birthDate=1961-07-04", "mrn=MRN-URLCANARY",
+                "familyName=urlcanary", "limit=5&name=urlcanary", "q=urlcanary")) {
+            Api.Response refused = api.get("/api/v1/patients?" + query, clinic.adminToken);
+            ProblemAssertions.assertProblem(refused, 400, "QUERY_PARAMETER_NOT_ALLOWED");
+            assertThat(refused.text("detail")).as(query).contains("POST /api/v1/patients/search");
+            assertThat(refused.raw().body()).as(query).doesNotContainIgnoringCase("urlcanary").doesNotContain("1961");
+        }
+        assertThat(api.get("/api/v1/patients?limit=5", clinic.adminToken).items()).hasSize(1);
+        assertThat(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("name", "urlcanary",
+                "birthDate", "1961-07-04")).items()).hasSize(1);
     }
 
     @Test
@@ -398,13 +420,25 @@ class PatientApiTest extends ApiTest {
         return body;
     }
 
-    /** "given family" of every patient the search finds (all pages). */
+    /**
+     * "given family" of every patient POST /api/v1/patients/search finds (all pages); the criteria
+     * are written like a query string ({@code name=zoe&birthDate=1985-03-14}) for brevity.
+     */
     private List<String> namesFound(Clinic clinic, String query) {
+        Map<String, Object> criteria = new HashMap<>();
+        for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+            String[] parts = pair.split("=", 2);
+            criteria.put(parts[0], java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
         List<String> names = new ArrayList<>();
         String cursor = null;
         do {
-            Api.Response page = api.get("/api/v1/patients?limit=200" + (query.isEmpty() ? "" : "&" + query)
-                    + (cursor == null ? "" : "&cursor=" + cursor), clinic.adminToken);
+            Map<String, Object> body = new HashMap<>(criteria);
+            body.put("limit", 200);
+            if (cursor != null) {
+                body.put("cursor", cursor);
+            }
+            Api.Response page = api.post("/api/v1/patients/search", clinic.adminToken, body);
             assertThat(page.status()).as("%s: %s", query, page).isEqualTo(200);
             for (JsonNode p : page.body().path("items")) {
                 names.add(p.path("givenName").asString() + " " + p.path("familyName").asString());

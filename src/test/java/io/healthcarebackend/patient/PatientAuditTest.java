@@ -59,8 +59,8 @@ class PatientAuditTest extends ApiTest {
             ids.add(clinic.patient("Searched" + i, "Auditfamily", "1980-01-0" + (i + 1)));
         }
 
-        Api.Response page = api.get("/api/v1/patients?name=auditfamily&limit=2", token);
-        Api.Response empty = api.get("/api/v1/patients?name=nobody", token);
+        Api.Response page = api.post("/api/v1/patients/search", token, Map.of("name", "auditfamily", "limit", 2));
+        Api.Response empty = api.post("/api/v1/patients/search", token, Map.of("name", "nobody"));
 
         assertThat(page.body().path("items").size()).isEqualTo(2);
         assertThat(empty.body().path("items").size()).isZero();

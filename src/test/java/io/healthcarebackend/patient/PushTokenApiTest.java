@@ -75,7 +75,7 @@ class PushTokenApiTest extends ApiTest {
             assertThat(read.body().has("pushToken")).isFalse();
             assertThat(read.raw().body()).doesNotContain(first).doesNotContain(second).doesNotContain("pushcanary");
         }
-        Api.Response search = api.get("/api/v1/patients?name=patient", clinic.adminToken);
+        Api.Response search = api.post("/api/v1/patients/search", clinic.adminToken, Map.of("name", "patient"));
         assertThat(search.raw().body()).doesNotContain("pushcanary");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static io.healthcarebackend.support.ProblemAssertions.assertProblem;
 
 import io.healthcarebackend.support.Api;
+import io.healthcarebackend.support.AuditLog;
 import io.healthcarebackend.support.ApiTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -158,6 +159,12 @@ class ErrorHandlingTest extends ApiTest {
         assertProblem(api.get("/api/v1/users?limit=201", clinic.adminToken), 400, "INVALID_PARAMETER");
         assertThat(api.get("/api/v1/patients?limit=200", clinic.adminToken).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/patients?limit=1", clinic.adminToken).status()).isEqualTo(200);
+        for (int limit : new int[] {0, 201, -1}) {
+            assertProblem(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("limit", limit)), 400,
+                    "INVALID_PARAMETER");
+        }
+        assertThat(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("limit", 200)).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -169,6 +176,8 @@ class ErrorHandlingTest extends ApiTest {
 
         assertProblem(api.get("/api/v1/patients?cursor=" + notBase64, clinic.adminToken), 400, "INVALID_CURSOR");
         assertProblem(api.get("/api/v1/patients?cursor=" + notAnId, clinic.adminToken), 400, "INVALID_CURSOR");
+        assertProblem(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("cursor", notAnId)), 400,
+                "INVALID_CURSOR");
         assertProblem(api.get("/api/v1/users?cursor=" + notAnId, clinic.adminToken), 400, "INVALID_CURSOR");
     }
 
@@ -187,9 +196,11 @@ class ErrorHandlingTest extends ApiTest {
     void aQueryParameterOfTheWrongFormatIsABadRequest() {
         Clinic clinic = newClinic();
 
-        assertProblem(api.get("/api/v1/patients?birthDate=14.03.1985", clinic.adminToken), 400,
+        assertProblem(api.get("/api/v1/appointments?from=14.03.1985", clinic.adminToken), 400,
                 "INVALID_PARAMETER");
-        assertProblem(api.get("/api/v1/patients?name=" + "x".repeat(201), clinic.adminToken), 400,
+        assertProblem(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("birthDate", "14.03.1985")), 400,
+                "MALFORMED_REQUEST");
+        assertProblem(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("name", "x".repeat(201))), 400,
                 "VALIDATION_FAILED");
     }
 
@@ -292,6 +303,8 @@ class ErrorHandlingTest extends ApiTest {
         responses.add(api.get("/api/v1/patients?birthDate=" + CANARY, clinic.adminToken));
         responses.add(api.get("/api/v1/patients?limit=" + CANARY, clinic.adminToken));
         responses.add(api.get("/api/v1/patients?cursor=" + CANARY, clinic.adminToken));
+        responses.add(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("birthDate", CANARY)));
+        responses.add(api.post("/api/v1/patients/search", clinic.adminToken, Map.of("cursor", CANARY)));
         responses.add(api.post("/api/v1/auth/login", null, Map.of("email", CANARY + "@x.invalid",
                 "password", CANARY + "-password")));
         responses.add(api.post("/api/v1/auth/refresh", null, Map.of("refreshToken", CANARY)));
@@ -338,32 +351,44 @@ class ErrorHandlingTest extends ApiTest {
     }
 
     @Test
-    void anIncomingTraceparentsTraceIdIsReused() {
+    void aClientsTraceparentIsKeptAsTheParentButEveryRequestGetsTheServicesOwnTraceId() {
         Clinic clinic = newClinic();
-        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        String traceparent = "00-" + traceId + "-00f067aa0ba902b7-01";
+        String chosen = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String traceparent = "00-" + chosen + "-00f067aa0ba902b7-01";
+        String patient = clinic.patient();
 
         Api.Response problem = send(request("/api/v1/patients/" + UUID.randomUUID(), clinic.adminToken)
                 .header("traceparent", traceparent).GET());
-        Api.Response ok = send(request("/api/v1/patients", clinic.adminToken).header("traceparent", traceparent)
-                .GET());
+        Api.Response first = send(request("/api/v1/patients/" + patient, clinic.adminToken)
+                .header("traceparent", traceparent).GET());
+        Api.Response second = send(request("/api/v1/patients/" + patient, clinic.adminToken)
+                .header("traceparent", traceparent).GET());
 
         assertProblem(problem, 404, "NOT_FOUND");
-        assertThat(problem.text("traceId")).isEqualTo(traceId);
-        assertThat(problem.header("X-Trace-Id")).isEqualTo(traceId);
-        assertThat(ok.status()).isEqualTo(200);
-        assertThat(ok.header("X-Trace-Id")).isEqualTo(traceId);
+        assertThat(problem.text("traceId")).isEqualTo(problem.header("X-Trace-Id"));
+        List<String> ids = List.of(problem.header("X-Trace-Id"), first.header("X-Trace-Id"),
+                second.header("X-Trace-Id"));
+        assertThat(ids).allMatch(id -> id.matches("[0-9a-f]{32}")).doesNotHaveDuplicates().doesNotContain(chosen);
+        for (Api.Response response : List.of(problem, first, second)) {
+            assertThat(response.header("X-Trace-Parent")).as("the parent is kept").isEqualTo(chosen);
+        }
+        List<String> audited = AuditLog.eventsOfPatient(patient).stream().filter(e -> e.get("action").equals("READ"))
+                .map(e -> e.get("trace_id")).toList();
+        assertThat(audited).containsExactly(first.header("X-Trace-Id"), second.header("X-Trace-Id"));
+        assertThat(AuditLog.eventsWithTraceId(chosen)).as("the client's trace id is in no audit event").isEmpty();
     }
 
     @Test
-    void aMalformedTraceparentGetsAFreshTraceId() {
+    void aMalformedTraceparentIsNoParent() {
         for (String traceparent : List.of("00-not-a-trace-id-01", "00-" + "0".repeat(32) + "-00f067aa0ba902b7-01",
-                "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")) {
+                "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-" + "0".repeat(16) + "-01")) {
             Api.Response response = send(request("/api/v1/patients", null).header("traceparent", traceparent)
                     .GET());
             assertProblem(response, 401, "UNAUTHORIZED");
             assertThat(response.text("traceId")).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32))
                     .isNotEqualToIgnoringCase("4BF92F3577B34DA6A3CE929D0E0E4736");
+            assertThat(response.header("X-Trace-Parent")).as(traceparent).isNull();
         }
     }
 

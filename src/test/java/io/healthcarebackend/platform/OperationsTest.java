@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +92,7 @@ class OperationsTest extends ApiTest {
         Clinic clinic = newClinic();
         clinic.patient("Ada", "Lovelace", "1990-12-10");
 
-        Api.Response search = api.get("/api/v1/patients?name=lovelace", clinic.adminToken);
+        Api.Response search = api.post("/api/v1/patients/search", clinic.adminToken, Map.of("name", "lovelace"));
 
         assertThat(search.status()).isEqualTo(200);
         assertThat(search.header("Cache-Control")).contains("no-store");

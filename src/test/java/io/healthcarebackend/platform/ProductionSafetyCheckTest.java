@@ -28,7 +28,8 @@ class ProductionSafetyCheckTest {
                 .withProperty("app.phi.keystore.url", "jdbc:postgresql://keys/healthcare_keys")
                 .withProperty("spring.datasource.password", "s3cret-app-password")
                 .withProperty("spring.flyway.password", "s3cret-owner-password")
-                .withProperty("app.sessions.data-key", "cHJvZHVjdGlvbi1zZXNzaW9uLWtleS1vZi10aGlydHktdHdvLWJ5dGVz");
+                .withProperty("app.sessions.data-key", "cHJvZHVjdGlvbi1zZXNzaW9uLWtleS1vZi10aGlydHktdHdvLWJ5dGVz")
+                .withProperty("app.metrics.token", "f3a1c9e07b5d42e88c6a0d1f9e2b7c4a");
     }
 
     @Test
@@ -36,7 +37,15 @@ class ProductionSafetyCheckTest {
         assertThat(ProductionSafetyCheck.problems(production())).containsExactlyInAnyOrder(
                 "JWT_SIGNING_KEY is missing", "AUDIT_SIGNING_KEY is missing", "PHI_INDEX_KEY is missing",
                 "PHI_MASTER_KEYSET is missing", "MFA_SECRET_KEYSET is missing", "DATABASE_PASSWORD is missing",
-                "DATABASE_MIGRATION_PASSWORD is missing", "SESSION_DATA_KEY is missing");
+                "DATABASE_MIGRATION_PASSWORD is missing", "SESSION_DATA_KEY is missing", "METRICS_TOKEN is missing");
+    }
+
+    @Test
+    void productionRefusesAShortMetricsToken() {
+        assertThat(ProductionSafetyCheck.problems(safeProduction().withProperty("app.metrics.token", "prometheus")))
+                .containsExactly("METRICS_TOKEN is shorter than 32 characters");
+        assertThat(ProductionSafetyCheck.problems(safeProduction().withProperty("app.metrics.token", "changeme")))
+                .contains("METRICS_TOKEN is a development default");
     }
 
     @Test

@@ -181,22 +181,22 @@ class TenantIsolationTest extends ApiTest {
         assertThat(created.status()).as("%s", created).isEqualTo(201);
         String patientOfA = created.text("id");
         Clinic b = newClinic();
-        String query = "/api/v1/patients?name=" + family;
-        assertThat(allIds(query, a.adminToken)).as("clinic A finds its own patient").containsExactly(patientOfA);
-        assertThat(allIds("/api/v1/patients?mrn=" + mrn, a.adminToken)).containsExactly(patientOfA);
+        Map<String, Object> query = Map.of("name", family);
+        assertThat(searchIds(query, a.adminToken)).as("clinic A finds its own patient").containsExactly(patientOfA);
+        assertThat(searchIds(Map.of("mrn", mrn), a.adminToken)).containsExactly(patientOfA);
 
-        assertThat(allIds(query, b.adminToken)).isEmpty();
-        assertThat(allIds("/api/v1/patients?name=Zebulon%20" + family, b.adminToken)).isEmpty();
-        assertThat(allIds("/api/v1/patients?mrn=" + mrn, b.adminToken)).isEmpty();
-        assertThat(allIds("/api/v1/patients?birthDate=1961-03-14", b.adminToken)).doesNotContain(patientOfA);
+        assertThat(searchIds(query, b.adminToken)).isEmpty();
+        assertThat(searchIds(Map.of("name", "Zebulon " + family), b.adminToken)).isEmpty();
+        assertThat(searchIds(Map.of("mrn", mrn), b.adminToken)).isEmpty();
+        assertThat(searchIds(Map.of("birthDate", "1961-03-14"), b.adminToken)).doesNotContain(patientOfA);
 
         // The MRN is unique per clinic only: B may use it, and finds only its own patient by it.
         Api.Response sameMrn = api.post("/api/v1/patients", b.adminToken, Map.of("givenName", "Zebulon",
                 "familyName", family, "birthDate", "1961-03-14", "mrn", mrn));
         assertThat(sameMrn.status()).as("%s", sameMrn).isEqualTo(201);
-        assertThat(allIds("/api/v1/patients?mrn=" + mrn, b.adminToken)).containsExactly(sameMrn.text("id"));
-        assertThat(allIds(query, b.adminToken)).containsExactly(sameMrn.text("id"));
-        assertThat(allIds(query, a.adminToken)).containsExactly(patientOfA);
+        assertThat(searchIds(Map.of("mrn", mrn), b.adminToken)).containsExactly(sameMrn.text("id"));
+        assertThat(searchIds(query, b.adminToken)).containsExactly(sameMrn.text("id"));
+        assertThat(searchIds(query, a.adminToken)).containsExactly(patientOfA);
     }
 
     // ---------------------------------------------------------------- in the database, as the application role
@@ -410,6 +410,26 @@ class TenantIsolationTest extends ApiTest {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             return statement.executeUpdate();
         }
+    }
+
+    /** Every patient id that POST /api/v1/patients/search finds with the criteria, over all pages. */
+    private List<String> searchIds(Map<String, Object> criteria, String token) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Map<String, Object> body = new java.util.HashMap<>(criteria);
+            body.put("limit", 200);
+            if (cursor != null) {
+                body.put("cursor", cursor);
+            }
+            Api.Response page = api.post("/api/v1/patients/search", token, body);
+            assertThat(page.status()).as("%s %s", criteria, page).isEqualTo(200);
+            page.body().path("items").forEach(item -> ids.add(item.path("id").asString()));
+            cursor = page.text("next");
+            pages++;
+        } while (cursor != null && pages < 50);
+        return ids;
     }
 
     private List<String> allIds(String path, String token) {

@@ -112,9 +112,25 @@ public final class Api {
         return HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
     }
 
+    /**
+     * The trace ids the service answered (X-Trace-Id) to the requests sent with each traceparent:
+     * the service makes its own trace id for every request, so a test that tags its requests with a
+     * traceparent ({@link AuditLog.Trace}) finds their audit events through these.
+     */
+    private static final Map<String, java.util.List<String>> TRACES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The service's trace ids of the requests sent so far with {@code traceparent}, oldest first. */
+    public static java.util.List<String> traceIdsAnswered(String traceparent) {
+        return java.util.List.copyOf(TRACES.getOrDefault(traceparent, java.util.List.of()));
+    }
+
     private static Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            request.headers().firstValue("traceparent").ifPresent(parent -> response.headers()
+                    .firstValue("X-Trace-Id").ifPresent(id -> TRACES.computeIfAbsent(parent,
+                            k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(id)));
             String text = response.body();
             JsonNode node = text == null || text.isBlank() ? JSON.createObjectNode() : parse(text);
             return new Response(response.statusCode(), node, response);

@@ -24,22 +24,56 @@ public final class AuditLog {
     private AuditLog() {
     }
 
-    /** One request's trace: its id and the headers that carry it (and a known User-Agent). */
-    public record Trace(String id, Map<String, String> headers) {
+    /**
+     * A test's tag for its requests: the headers to send them with (a traceparent of its own and a
+     * known User-Agent). The service keeps the traceparent only as the parent and gives each request
+     * a trace id of its own; {@link #ids()} are those ids, as answered in X-Trace-Id (sent through {@link Api}).
+     */
+    public record Trace(String parent, Map<String, String> headers) {
         public static Trace next() {
             byte[] trace = new byte[16];
             byte[] span = new byte[8];
             ThreadLocalRandom.current().nextBytes(trace);
             ThreadLocalRandom.current().nextBytes(span);
-            String id = HexFormat.of().formatHex(trace);
-            return new Trace(id, Map.of("traceparent", "00-" + id + "-" + HexFormat.of().formatHex(span) + "-01",
-                    "User-Agent", USER_AGENT));
+            String parent = HexFormat.of().formatHex(trace);
+            return new Trace(parent, Map.of("traceparent", "00-" + parent + "-" + HexFormat.of().formatHex(span)
+                    + "-01", "User-Agent", USER_AGENT));
+        }
+
+        /** The service's trace ids of the requests sent with this tag, oldest first. */
+        public List<String> ids() {
+            return Api.traceIdsAnswered(headers.get("traceparent"));
+        }
+
+        /** The service's trace id of the last request sent with this tag. */
+        public String id() {
+            List<String> ids = ids();
+            if (ids.isEmpty()) {
+                throw new IllegalStateException("no request was sent (through Api) with trace " + parent);
+            }
+            return ids.getLast();
         }
     }
 
-    /** Every column of the events a request wrote, oldest first; uuids as text. */
+    /** Every column of the events the requests sent with {@code trace} wrote, oldest first; uuids as text. */
     public static List<Map<String, String>> eventsOf(Trace trace) {
-        return query("select * from audit_events where trace_id = ? order by at, id", trace.id());
+        List<Map<String, String>> events = new ArrayList<>();
+        for (String id : trace.ids()) {
+            events.addAll(query("select * from audit_events where trace_id = ? order by at, id", id));
+        }
+        events.sort(java.util.Comparator.comparing((Map<String, String> e) -> e.get("at"))
+                .thenComparing(e -> e.get("id")));
+        return events;
+    }
+
+    /** Every column of the events about one patient, oldest first. */
+    public static List<Map<String, String>> eventsOfPatient(String patientId) {
+        return query("select * from audit_events where patient_id = cast(? as uuid) order by at, id", patientId);
+    }
+
+    /** Every column of the events stored under one trace id, oldest first. */
+    public static List<Map<String, String>> eventsWithTraceId(String traceId) {
+        return query("select * from audit_events where trace_id = ? order by at, id", traceId);
     }
 
     /** Every column of the events about one resource (a session, a user), oldest first. */

@@ -1,5 +1,6 @@
 package io.healthcarebackend.clinic.internal;
 
+import io.healthcarebackend.platform.web.PlainText;
 import io.healthcarebackend.clinic.ClinicView;
 import io.healthcarebackend.clinic.Clinics;
 import io.healthcarebackend.platform.ApiException;
@@ -34,7 +35,7 @@ class ClinicController {
         this.clinics = clinics;
     }
 
-    record CreateClinic(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 64) String timeZone) {
+    record CreateClinic(@NotBlank @Size(max = 200) @PlainText String name, @NotBlank @Size(max = 64) String timeZone) {
     }
 
     record ClinicResponse(UUID id, String name, String timeZone, Instant createdAt) {

@@ -1,5 +1,6 @@
 package io.healthcarebackend.identity.internal;
 
+import io.healthcarebackend.platform.web.PlainText;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicAdministration;
 import io.healthcarebackend.platform.ClinicId;
@@ -38,7 +39,7 @@ class UserController {
         this.administration = administration;
     }
 
-    record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) String name,
+    record CreateUser(@NotBlank @Email @Size(max = 320) String email, @NotBlank @Size(max = 200) @PlainText String name,
             @NotNull Role role, @NotBlank @Size(max = 128) String password) {
     }
 

@@ -1,8 +1,11 @@
 package io.healthcarebackend.patient.internal;
 
+import io.healthcarebackend.platform.web.PlainText;
 import io.healthcarebackend.platform.Cursor;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Page;
+import io.healthcarebackend.platform.web.QueryParameters;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -14,7 +17,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -38,25 +40,30 @@ class PatientController {
     private static final String NOT_BLANK = "(?s).*\\S.*";
     private static final String PHONE = "^\\+?[0-9 ()\\-]{3,32}$";
 
+    private static final String SEARCH_BY_POST = "search by name, birth date or MRN with POST /api/v1/patients/search "
+            + "(search criteria are PHI and must not appear in URLs)";
+
     private final PatientService patients;
 
     PatientController(PatientService patients) {
         this.patients = patients;
     }
 
-    record CreatePatient(@NotBlank @Size(max = 100) String givenName, @NotBlank @Size(max = 100) String familyName,
+    record CreatePatient(@NotBlank @Size(max = 100) @PlainText String givenName,
+            @NotBlank @Size(max = 100) @PlainText String familyName,
             @NotNull LocalDate birthDate, Sex sex, @Email @Size(max = 320) String email,
-            @Pattern(regexp = PHONE) String phone, @Valid Address address, @Size(max = 64) String mrn) {
+            @Pattern(regexp = PHONE) String phone, @Valid Address address, @Size(max = 64) @PlainText String mrn) {
         PatientService.Fields fields() {
             return new PatientService.Fields(givenName, familyName, birthDate, sex, email, phone, address, mrn);
         }
     }
 
     /** Partial update: absent (null) fields stay as they are; an empty string clears an optional one. */
-    record UpdatePatient(@Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String givenName,
-            @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String familyName,
+    record UpdatePatient(
+            @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") @PlainText String givenName,
+            @Size(max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") @PlainText String familyName,
             LocalDate birthDate, Sex sex, @Email @Size(max = 320) String email,
-            @Pattern(regexp = "^$|" + PHONE) String phone, @Valid Address address, @Size(max = 64) String mrn) {
+            @Pattern(regexp = "^$|" + PHONE) String phone, @Valid Address address, @Size(max = 64) @PlainText String mrn) {
         PatientService.Fields fields() {
             return new PatientService.Fields(givenName, familyName, birthDate, sex, email, phone, address, mrn);
         }
@@ -89,13 +96,30 @@ class PatientController {
         return PatientView.of(patients.update(user, id, body.fields()));
     }
 
+    /**
+     * Search criteria travel in the body, never in the URL: URLs end up in proxy, ingress and
+     * access logs and in browser histories, and a name, birth date or MRN there is PHI.
+     */
+    record SearchPatients(@Size(max = 200) @PlainText String name, LocalDate birthDate,
+            @Size(max = 64) @PlainText String mrn,
+            Integer limit, String cursor) {
+    }
+
+    @PostMapping("/search")
+    Page<PatientView> search(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody SearchPatients body) {
+        return page(patients.search(user, body.name(), body.birthDate(), body.mrn(), Cursor.id(body.cursor()),
+                Cursor.limit(body.limit())));
+    }
+
+    /** The whole list, paged. Any other query parameter is refused: search criteria are PHI (see {@link #search}). */
     @GetMapping
-    Page<PatientView> search(@AuthenticationPrincipal CurrentUser user,
-            @RequestParam(required = false) @Size(max = 200) String name,
-            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate birthDate,
-            @RequestParam(required = false) @Size(max = 64) String mrn,
+    Page<PatientView> list(@AuthenticationPrincipal CurrentUser user, HttpServletRequest request,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        Page<Patient> page = patients.search(user, name, birthDate, mrn, Cursor.id(cursor), Cursor.limit(limit));
+        QueryParameters.refuseAllBut(request, SEARCH_BY_POST, "limit", "cursor");
+        return page(patients.search(user, null, null, null, Cursor.id(cursor), Cursor.limit(limit)));
+    }
+
+    private static Page<PatientView> page(Page<Patient> page) {
         return new Page<>(page.items().stream().map(PatientView::of).toList(), page.next());
     }
 

@@ -67,6 +67,11 @@ public final class ProductionSafetyCheck implements ApplicationListener<Applicat
         }
         requireSecret(env, problems, "app.phi.index-key", "PHI_INDEX_KEY");
         requireSecret(env, problems, "app.sessions.data-key", "SESSION_DATA_KEY");
+        requireSecret(env, problems, "app.metrics.token", "METRICS_TOKEN");
+        int metricsToken = env.getProperty("app.metrics.token", "").strip().length();
+        if (metricsToken > 0 && metricsToken < 32) {
+            problems.add("METRICS_TOKEN is shorter than 32 characters");
+        }
         requireSecret(env, problems, "spring.datasource.password", "DATABASE_PASSWORD");
         requireSecret(env, problems, "spring.flyway.password", "DATABASE_MIGRATION_PASSWORD");
         String adminPassword = env.getProperty("app.bootstrap.admin-password", "");

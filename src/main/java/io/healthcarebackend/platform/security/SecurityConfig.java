@@ -126,8 +126,8 @@ class SecurityConfig {
             config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
             config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID",
                     "traceparent"));
-            config.setExposedHeaders(List.of("X-Trace-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
-                    "RateLimit-Reset"));
+            config.setExposedHeaders(List.of("X-Trace-Id", "X-Trace-Parent", "Retry-After", "RateLimit-Limit",
+                    "RateLimit-Remaining", "RateLimit-Reset"));
             config.setMaxAge(3600L);
             source.registerCorsConfiguration("/api/**", config);
         }

@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.web;
 
+import io.healthcarebackend.platform.SupportedRange;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.security.AuditedRequests;
 import jakarta.servlet.http.HttpServletRequest;
@@ -117,6 +118,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e, HttpServletRequest request) {
+        if (OutOfRange.causedBy(e)) {
+            return outOfRange(request);
+        }
         log.warn("Unmapped integrity violation: {}", e.getClass().getSimpleName());
         return failed(HttpStatus.CONFLICT, "CONFLICT", "The change conflicts with existing data", request);
     }
@@ -142,6 +146,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return api(refused, request);
         }
         return unavailable(e, request);
+    }
+
+    /** A date or number the client sent overflowed further in (java.time arithmetic, an int): its doing. */
+    @ExceptionHandler({java.time.DateTimeException.class, ArithmeticException.class})
+    ResponseEntity<ProblemDetail> overflow(RuntimeException e, HttpServletRequest request) {
+        log.warn("Value out of range: {}", e.getClass().getSimpleName());
+        return outOfRange(request);
+    }
+
+    private ResponseEntity<ProblemDetail> outOfRange(HttpServletRequest request) {
+        return failed(HttpStatus.BAD_REQUEST, SupportedRange.CODE, SupportedRange.DETAIL, request);
     }
 
     @ExceptionHandler(Exception.class)
@@ -177,6 +192,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return cast(failed(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", tooLarge.getMessage(),
                     servletRequest(request)));
         }
+        if (OutOfRange.causedBy(e)) {
+            return cast(outOfRange(servletRequest(request)));
+        }
         // The parser's own message can quote the offending input, which may be PHI: never echo it.
         return cast(failed(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST",
                 "Body is not valid JSON for this endpoint (syntax, a wrong type or an unknown value)",
@@ -204,6 +222,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        if (OutOfRange.causedBy(e)) {
+            return outOfRange(request);
+        }
         return failed(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "Parameter '" + e.getName() + "' has a wrong format",
                 request);
     }

@@ -1,5 +1,6 @@
 package io.healthcarebackend.practitioner.internal;
 
+import io.healthcarebackend.platform.web.PlainText;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.Cursor;
 import io.healthcarebackend.platform.CurrentUser;
@@ -42,8 +43,9 @@ class PractitionerController {
         this.practitioners = practitioners;
     }
 
-    record CreatePractitioner(@NotBlank @Size(max = 100) String givenName, @NotBlank @Size(max = 100) String familyName,
-            @Size(max = 100) String specialty, UUID userId) {
+    record CreatePractitioner(@NotBlank @Size(max = 100) @PlainText String givenName,
+            @NotBlank @Size(max = 100) @PlainText String familyName, @Size(max = 100) @PlainText String specialty,
+            UUID userId) {
     }
 
     record PractitionerView(UUID id, String givenName, String familyName, String specialty, UUID userId,

@@ -248,8 +248,9 @@ class LoggerApiTest extends ApiTest {
                     "Canarygivenname", "familyName", "Canaryfamilyname", "birthDate", "1961-07-04",
                     "email", "canary.person@canary-mail.test", "phone", "+49 151 99887766", "mrn", "CANARY-MRN-777"));
             assertThat(created.status()).isEqualTo(201);
-            api.get("/api/v1/patients?name=Canarygivenname", clinic.adminToken);
-            api.get("/api/v1/patients?mrn=CANARY-MRN-777&birthDate=1961-07-04", clinic.adminToken);
+            api.post("/api/v1/patients/search", clinic.adminToken, Map.of("name", "Canarygivenname"));
+            api.post("/api/v1/patients/search", clinic.adminToken,
+                    Map.of("mrn", "CANARY-MRN-777", "birthDate", "1961-07-04"));
             api.postRaw("/api/v1/patients", clinic.adminToken, "{\"givenName\": \"Canarygivenname\", \"phone\": +49");
             api.post("/api/v1/auth/login", null, Map.of("email", "canary.person@canary-mail.test", "password", "x"));
             String last = api.get("/api/v1/patients/CANARY-MRN-777", clinic.adminToken).header("X-Trace-Id");

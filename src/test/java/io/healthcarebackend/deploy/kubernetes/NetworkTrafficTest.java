@@ -110,6 +110,28 @@ class NetworkTrafficTest {
                         .anyMatch(p -> p.getName().equals(endpoint.getPort())));
             });
         }
+        // The service answers /metrics only to METRICS_TOKEN: its scrapes carry it, from the Secret
+        // the pods read it from (and that the template lists).
+        ServiceMonitor service = rendered.named(ServiceMonitor.class, "healthcare-backend");
+        assertThat(service.getSpec().getEndpoints()).isNotEmpty().allSatisfy(endpoint -> {
+            assertThat(endpoint.getAuthorization()).as("scrape authorization").isNotNull();
+            assertThat(endpoint.getAuthorization().getType()).isEqualTo("Bearer");
+            assertThat(endpoint.getAuthorization().getCredentials().getName()).isEqualTo("healthcare-backend-secrets");
+            assertThat(endpoint.getAuthorization().getCredentials().getKey()).isEqualTo("METRICS_TOKEN");
+        });
+        assertThat(rendered.workloads()).filteredOn(w -> w.name().startsWith("healthcare-backend-"))
+                .isNotEmpty().allSatisfy(w -> assertThat(w.template().getSpec().getContainers().getFirst()
+                        .getEnvFrom()).anyMatch(from -> from.getSecretRef() != null
+                                && from.getSecretRef().getName().equals("healthcare-backend-secrets")));
+        assertThat(readTemplate()).contains("  METRICS_TOKEN: REPLACE_ME");
+    }
+
+    private static String readTemplate() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("deploy/kubernetes/secrets/secrets.template.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest

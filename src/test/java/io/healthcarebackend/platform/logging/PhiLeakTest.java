@@ -53,8 +53,8 @@ class PhiLeakTest extends ApiTest {
         String patient = created.text("id");
         List<Api.Response> responses = new ArrayList<>();
         responses.add(api.get("/api/v1/patients/" + patient, token));
-        responses.add(api.get("/api/v1/patients?name=" + GIVEN, token));
-        responses.add(api.get("/api/v1/patients?mrn=" + MRN + "&birthDate=1961-07-04", token));
+        responses.add(api.post("/api/v1/patients/search", token, Map.of("name", GIVEN)));
+        responses.add(api.post("/api/v1/patients/search", token, Map.of("mrn", MRN, "birthDate", "1961-07-04")));
         responses.add(api.patch("/api/v1/patients/" + patient, token, Map.of("phone", PHONE, "email", EMAIL)));
         String practitioner = clinic.practitioner();
         Instant start = clinic.at(2, 9, 0);
