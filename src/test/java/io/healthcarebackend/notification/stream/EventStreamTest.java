@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.HealthcareBackendApplication;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.ShortLivedTokens;
 import io.healthcarebackend.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
