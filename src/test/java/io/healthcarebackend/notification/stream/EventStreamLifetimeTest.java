@@ -20,14 +20,15 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * An event stream ends with its user's access, within seconds, whichever way the access ends and
  * on whichever instance the stream is: two instances on one database and Redis, the changes made
- * through the first. Heartbeats as in production (20 s) and the periodic session re-check switched
- * off (an hour): only the session-end signal can end these streams in time.
+ * through the first. Heartbeats rare (a minute) and the periodic session re-check switched off (an
+ * hour): only the session-end signal and the token's timer can end these streams in time.
  */
-@TestPropertySource(properties = {EventStreamLifetimeTest.NO_RECHECK})
+@TestPropertySource(properties = {EventStreamLifetimeTest.NO_RECHECK, EventStreamLifetimeTest.RARE_HEARTBEAT})
 class EventStreamLifetimeTest extends ApiTest {
 
     static final String NO_RECHECK = "app.streams.session-check=1h";
-    /** Generous: the signal takes milliseconds; a heartbeat-driven check would take 10–20 s. */
+    static final String RARE_HEARTBEAT = "app.events-stream.heartbeat=1m";
+    /** Generous: the signal takes milliseconds. */
     private static final Duration WITHIN = Duration.ofSeconds(10);
 
     private static ConfigurableApplicationContext second;
@@ -35,7 +36,7 @@ class EventStreamLifetimeTest extends ApiTest {
     @BeforeAll
     static void startSecondInstance() {
         second = new SpringApplicationBuilder(HealthcareBackendApplication.class)
-                .run("--server.port=0", "--" + NO_RECHECK);
+                .run("--server.port=0", "--" + NO_RECHECK, "--" + RARE_HEARTBEAT);
     }
 
     @AfterAll
@@ -60,8 +61,9 @@ class EventStreamLifetimeTest extends ApiTest {
     @Test
     void aStreamOnAnyInstanceEndsWhenItsTokenExpires() {
         Clinic clinic = newClinic();
-        String token = ShortLivedTokens.expiringIn(clinic.user("RECEPTIONIST").token(), Duration.ofSeconds(3));
+        String desk = clinic.user("RECEPTIONIST").token();
         for (int instance : new int[] {port, secondPort()}) {
+            String token = ShortLivedTokens.expiringIn(desk, Duration.ofSeconds(3));
             try (StreamClient stream = ready(StreamClient.open(instance, token))) {
                 assertEnded(stream, "TOKEN_EXPIRED");
             }
