@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
@@ -140,7 +142,14 @@ public class AccessBoundStreams implements SmartLifecycle {
             return held;
         });
         long untilExpiry = Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis());
-        lease.expiry(timers.schedule(() -> lease.end(StreamEnd.TOKEN_EXPIRED), untilExpiry, TimeUnit.MILLISECONDS));
+        try {
+            lease.expiry(timers.schedule(() -> lease.end(StreamEnd.TOKEN_EXPIRED), untilExpiry,
+                    TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException stopping) {
+            lease.close();
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "STREAMS_UNAVAILABLE",
+                    "This instance is stopping; reconnect shortly");
+        }
         // Registered first, then this look: a session ending meanwhile is seen one way or the other.
         if (recentlyEnded.getIfPresent(user.sessionId()) != null) {
             lease.end(StreamEnd.SESSION_ENDED);

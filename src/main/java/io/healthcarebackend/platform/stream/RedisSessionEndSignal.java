@@ -59,20 +59,19 @@ final class RedisSessionEndSignal implements SessionEndSignal {
         });
     }
 
+    /** Subscribes in the background (a start with Redis away waits for nothing), retrying until it can. */
     @Override
     public void start(Consumer<Collection<UUID>> ended, Runnable resubscribed) {
-        if (!trySubscribe(ended, resubscribed)) {
-            Thread.ofVirtual().name("session-end-subscribe").start(() -> {
-                while (!closed && !trySubscribe(ended, resubscribed)) {
-                    try {
-                        Thread.sleep(RETRY);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
+        Thread.ofVirtual().name("session-end-subscribe").start(() -> {
+            while (!closed && !trySubscribe(ended, resubscribed)) {
+                try {
+                    Thread.sleep(RETRY);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            });
-        }
+            }
+        });
     }
 
     private boolean trySubscribe(Consumer<Collection<UUID>> ended, Runnable resubscribed) {
