@@ -136,7 +136,9 @@
             buffer = buffer.slice(end + 2);
             if (frame.retry) retry = frame.retry;
             if (frame.id) lastId = frame.id;
-            if (frame.data) addTailRow(frame.event, JSON.parse(frame.data), frame.id);
+            // 'end': the server closes the stream (token expired, session ended, instance stopping);
+            // the reconnect below renews the token or, for an ended session, signs out.
+            if (frame.data && frame.event !== 'end') addTailRow(frame.event, JSON.parse(frame.data), frame.id);
           }
         }
       } catch (err) {

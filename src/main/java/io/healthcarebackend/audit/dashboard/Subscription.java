@@ -16,6 +16,7 @@ final class Subscription {
 
     private final String clinic;
     private final BlockingQueue<Delivered> queue = new ArrayBlockingQueue<>(1_000);
+    private volatile String ended;
 
     /** @param clinic the viewer's clinic; null for a platform administrator */
     Subscription(String clinic) {
@@ -42,7 +43,27 @@ final class Subscription {
 
     /** Ends the stream (shutdown): the client reconnects to another instance. */
     void close() {
+        end("SHUTDOWN");
+    }
+
+    /**
+     * Ends the stream, telling the client why (the first reason wins): its token expired or its
+     * session ended ({@code io.healthcarebackend.platform.stream.StreamEnd}), or the instance stops.
+     * Never blocks.
+     */
+    void end(String reason) {
+        synchronized (this) {
+            if (ended != null) {
+                return;
+            }
+            ended = reason;
+        }
         queue.clear();
         queue.offer(CLOSED);
+    }
+
+    /** Why the stream ended; null while it goes on. */
+    String ended() {
+        return ended;
     }
 }

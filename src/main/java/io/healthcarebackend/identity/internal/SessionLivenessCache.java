@@ -4,10 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.security.SessionLiveness;
+import io.healthcarebackend.platform.security.SessionsEnded;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +19,7 @@ import org.springframework.stereotype.Component;
  * session, while a busy user's requests cost one store call per second instead of one each. The
  * store call also notes the network the session is used from, so a session used from two networks
  * at once is seen ({@link SuspiciousActivity}). Revocations made by this instance are evicted at
- * once.
+ * once, and announced ({@link SessionsEnded}) so open streams of the session end too.
  */
 @Component
 class SessionLivenessCache implements SessionLiveness {
@@ -28,6 +31,7 @@ class SessionLivenessCache implements SessionLiveness {
     private final SuspiciousActivity suspicious;
     private final SessionSettings settings;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Cache<Key, Boolean> cache = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(TTL)
             .build();
     /** Networks already hashed: the keyed hash costs more than the lookup. */
@@ -37,12 +41,13 @@ class SessionLivenessCache implements SessionLiveness {
     }
 
     SessionLivenessCache(SessionStore store, SessionCipher cipher, SuspiciousActivity suspicious,
-            SessionSettings settings, Clock clock) {
+            SessionSettings settings, Clock clock, ApplicationEventPublisher events) {
         this.store = store;
         this.cipher = cipher;
         this.suspicious = suspicious;
         this.settings = settings;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -69,10 +74,12 @@ class SessionLivenessCache implements SessionLiveness {
 
     void evict(UUID sessionId) {
         cache.asMap().keySet().removeIf(key -> key.session().equals(sessionId));
+        events.publishEvent(new SessionsEnded(List.of(sessionId)));
     }
 
     void evictAll(Collection<UUID> sessionIds) {
         cache.asMap().keySet().removeIf(key -> sessionIds.contains(key.session()));
+        events.publishEvent(SessionsEnded.of(sessionIds));
     }
 
     private static String nonNull(String value) {

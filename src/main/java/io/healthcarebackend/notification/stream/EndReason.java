@@ -1,5 +1,7 @@
 package io.healthcarebackend.notification.stream;
 
+import io.healthcarebackend.platform.stream.StreamEnd;
+
 /**
  * Why the service ends a stream, sent as the last event ({@code event: end}). Every one of them
  * but {@link #SESSION_ENDED} means: reconnect (with a fresh token and {@code Last-Event-ID}) and
@@ -8,7 +10,10 @@ package io.healthcarebackend.notification.stream;
 enum EndReason {
     /** The access token the stream was opened with expired: refresh it, then reconnect. */
     TOKEN_EXPIRED,
-    /** The session behind the token was revoked or timed out: sign in again. */
+    /**
+     * The session behind the token ended (logout, revocation, session limit, deactivation, role
+     * change, timeout): sign in again.
+     */
     SESSION_ENDED,
     /** The session could not be checked (its store is unreachable): reconnect later. */
     SESSION_UNVERIFIED,
@@ -19,5 +24,14 @@ enum EndReason {
     /** This instance is stopping: reconnect (to another instance). */
     SHUTDOWN,
     /** The container gave up on the request (timeout or I/O error). */
-    CONNECTION_ERROR
+    CONNECTION_ERROR;
+
+    /** Why the stream's hold on its user's access ended. */
+    static EndReason of(StreamEnd end) {
+        return switch (end) {
+            case TOKEN_EXPIRED -> TOKEN_EXPIRED;
+            case SESSION_ENDED -> SESSION_ENDED;
+            case SESSION_UNVERIFIED -> SESSION_UNVERIFIED;
+        };
+    }
 }

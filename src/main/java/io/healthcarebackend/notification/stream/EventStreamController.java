@@ -1,21 +1,17 @@
 package io.healthcarebackend.notification.stream;
 
-import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.CurrentUser;
-import io.healthcarebackend.platform.security.SessionLiveness;
+import io.healthcarebackend.platform.stream.StreamLimitReached;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,9 +26,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * request's time budget (HTTP_REQUEST_TIMEOUT), tenancy scope, rate limit and summary apply to the
  * opening, not to the hours the stream may stay open. The opening frames are handed to the
  * emitter here, so Spring commits the response on this thread; a {@link StreamSession} on a
- * virtual thread writes the rest. The emitter's own timeout (the token's remaining life plus a margin, so
- * neither Spring MVC's nor Tomcat's default async timeout applies) is only a backstop: the session
- * ends the stream when the token expires.
+ * virtual thread writes the rest. The stream ends with its user's access — token expiry, the end of
+ * its session on any instance (logout, revocation, session limit, deactivation, role change) —
+ * through its lease ({@link io.healthcarebackend.platform.stream.AccessBoundStreams}, shared with
+ * the /logger tail). The emitter's own timeout (the token's remaining life plus a margin, so
+ * neither Spring MVC's nor Tomcat's default async timeout applies) is only a backstop.
  */
 @RestController
 class EventStreamController {
@@ -43,17 +41,12 @@ class EventStreamController {
 
     private final StreamHub hub;
     private final ClinicEvents events;
-    private final JwtDecoder tokens;
-    private final SessionLiveness sessions;
     private final StreamSettings settings;
     private final Clock clock;
 
-    EventStreamController(StreamHub hub, ClinicEvents events, JwtDecoder tokens, SessionLiveness sessions,
-            StreamSettings settings, Clock clock) {
+    EventStreamController(StreamHub hub, ClinicEvents events, StreamSettings settings, Clock clock) {
         this.hub = hub;
         this.events = events;
-        this.tokens = tokens;
-        this.sessions = sessions;
         this.settings = settings;
         this.clock = clock;
     }
@@ -63,11 +56,13 @@ class EventStreamController {
     SseEmitter stream(@AuthenticationPrincipal CurrentUser user,
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
             @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization, HttpServletResponse response) {
-        Instant expiresAt = expiryOf(authorization);
         Subscriber subscriber;
         try {
-            subscriber = hub.open(user);
+            subscriber = hub.open(user, authorization);
         } catch (StreamRefused refused) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(refused.retryAfterSeconds()));
+            throw refused;
+        } catch (StreamLimitReached refused) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(refused.retryAfterSeconds()));
             throw refused;
         }
@@ -81,15 +76,15 @@ class EventStreamController {
             response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(refused.retryAfterSeconds()));
             throw refused;
         }
-        Duration left = Duration.between(clock.instant(), expiresAt);
+        Duration left = Duration.between(clock.instant(), subscriber.lease().expiresAt());
         SseEmitter emitter = new SseEmitter(Math.max(1, left.plus(BACKSTOP).toMillis()));
         emitter.onTimeout(() -> subscriber.end(EndReason.CONNECTION_ERROR));
         emitter.onError(e -> subscriber.end(EndReason.CONNECTION_ERROR));
         emitter.onCompletion(() -> subscriber.end(EndReason.CONNECTION_ERROR));
         // Proxies such as nginx would otherwise buffer the stream.
         response.setHeader("X-Accel-Buffering", "no");
-        StreamSession session = new StreamSession(subscriber, emitter, resume, events.transport(), expiresAt, hub,
-                sessions, settings.heartbeat(), clock);
+        StreamSession session = new StreamSession(subscriber, emitter, resume, events.transport(), hub,
+                settings.heartbeat());
         try {
             session.open();
         } catch (IOException e) {
@@ -114,18 +109,5 @@ class EventStreamController {
             return ClinicEvents.Resume.reset(events.resume(user.clinic(), null).head());
         }
         return events.resume(user.clinic(), after.get());
-    }
-
-    /** The access token was verified by the security filters; this reads its expiry from the same cache. */
-    private Instant expiryOf(String authorization) {
-        try {
-            Instant expiresAt = tokens.decode(authorization.substring("Bearer ".length()).strip()).getExpiresAt();
-            if (expiresAt != null) {
-                return expiresAt;
-            }
-        } catch (JwtException | IndexOutOfBoundsException e) {
-            // Falls through to the refusal below.
-        }
-        throw new ApiException.Unauthorized("UNAUTHORIZED", "A valid access token is required");
     }
 }

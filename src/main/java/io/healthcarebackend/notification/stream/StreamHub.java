@@ -2,7 +2,9 @@ package io.healthcarebackend.notification.stream;
 
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
-import io.healthcarebackend.platform.UserId;
+import io.healthcarebackend.platform.stream.AccessBoundStreams;
+import io.healthcarebackend.platform.stream.StreamKind;
+import io.healthcarebackend.platform.stream.StreamLease;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +21,9 @@ import org.springframework.stereotype.Component;
 /**
  * This instance's open streams, by clinic: takes the events {@link ClinicEvents} hears and hands
  * each to the streams of its clinic (without blocking: every stream has its own bounded queue and
- * thread), and keeps the caps — {@code maxConnections} per instance, {@code maxPerUser} per user.
+ * thread), and keeps the caps — {@code maxConnections} per instance, {@code maxPerUser} per user
+ * (the latter, and the end of every stream with its session and token, through
+ * {@link AccessBoundStreams}, which the /logger tail shares).
  *
  * <p>An open stream holds its Servlet request and connection, about 140 KiB of heap, nearly all of
  * it Tomcat's per-request buffers (docs/benchmarks.md, "Real-time event streams"). So the instance
@@ -34,16 +38,17 @@ class StreamHub implements SmartLifecycle {
     static final long HEAP_PER_STREAM = 150 * 1024;
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
 
-    private final StreamSettings settings;
+    private final AccessBoundStreams lifetimes;
+    private final StreamKind kind;
     private final int maxConnections;
     private final Map<ClinicId, Set<Subscriber>> byClinic = new ConcurrentHashMap<>();
-    private final Map<UserId, Integer> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final Map<EndReason, Counter> ends = new EnumMap<>(EndReason.class);
     private volatile boolean running;
 
-    StreamHub(StreamSettings settings, MeterRegistry meters) {
-        this.settings = settings;
+    StreamHub(StreamSettings settings, AccessBoundStreams lifetimes, MeterRegistry meters) {
+        this.lifetimes = lifetimes;
+        this.kind = new StreamKind("events", settings.maxPerUser(), StreamRefused.PER_USER);
         long affordable = Runtime.getRuntime().maxMemory() / 2 / HEAP_PER_STREAM;
         this.maxConnections = (int) Math.min(settings.maxConnections(), affordable);
         if (maxConnections < settings.maxConnections()) {
@@ -62,10 +67,11 @@ class StreamHub implements SmartLifecycle {
     }
 
     /**
-     * Takes a place for the user's new stream and registers it, so that it receives every event
-     * from now on (before its missed events are read: see {@link StreamSession}).
+     * Takes a place for the user's new stream, binds it to the session and expiry of the token in
+     * {@code authorization} (429 past the user's cap), and registers it, so that it receives every
+     * event from now on (before its missed events are read: see {@link StreamSession}).
      */
-    Subscriber open(CurrentUser user) {
+    Subscriber open(CurrentUser user, String authorization) {
         if (!running) {
             throw StreamRefused.atCapacity();
         }
@@ -73,25 +79,20 @@ class StreamHub implements SmartLifecycle {
             open.decrementAndGet();
             throw StreamRefused.atCapacity();
         }
-        boolean[] admitted = {false};
-        perUser.compute(user.id(), (id, count) -> {
-            int held = count == null ? 0 : count;
-            if (held >= settings.maxPerUser()) {
-                return count;
-            }
-            admitted[0] = true;
-            return held + 1;
-        });
-        if (!admitted[0]) {
+        StreamLease lease;
+        try {
+            lease = lifetimes.open(kind, user, authorization);
+        } catch (RuntimeException e) {
             open.decrementAndGet();
-            throw StreamRefused.perUser(settings.maxPerUser());
+            throw e;
         }
-        Subscriber subscriber = new Subscriber(user);
+        Subscriber subscriber = new Subscriber(lease);
         byClinic.compute(subscriber.clinic(), (clinic, streams) -> {
             Set<Subscriber> set = streams == null ? ConcurrentHashMap.newKeySet() : streams;
             set.add(subscriber);
             return set;
         });
+        lease.whenEnded(reason -> subscriber.end(EndReason.of(reason)));
         return subscriber;
     }
 
@@ -104,7 +105,7 @@ class StreamHub implements SmartLifecycle {
             streams.remove(subscriber);
             return streams.isEmpty() ? null : streams;
         });
-        perUser.computeIfPresent(subscriber.user().id(), (id, count) -> count <= 1 ? null : count - 1);
+        subscriber.lease().close();
         open.decrementAndGet();
     }
 

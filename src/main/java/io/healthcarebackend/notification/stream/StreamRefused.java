@@ -6,7 +6,8 @@ import org.springframework.http.HttpStatus;
 /** A stream that cannot be opened now; the answer carries {@code Retry-After}. */
 final class StreamRefused extends ApiException {
 
-    /** The user already holds {@code StreamSettings.maxPerUser} streams on this instance. */
+    /** The user already holds {@code StreamSettings.maxPerUser} streams on this instance (a 429 of the platform's
+     * {@code StreamLimitReached}). */
     static final String PER_USER = "EVENT_STREAMS_PER_USER_EXCEEDED";
     /** This instance holds {@code StreamSettings.maxConnections} streams (or is stopping). */
     static final String AT_CAPACITY = "EVENT_STREAMS_AT_CAPACITY";
@@ -18,11 +19,6 @@ final class StreamRefused extends ApiException {
     private StreamRefused(HttpStatus status, String code, String message, int retryAfterSeconds) {
         super(status, code, message);
         this.retryAfterSeconds = retryAfterSeconds;
-    }
-
-    static StreamRefused perUser(int limit) {
-        return new StreamRefused(HttpStatus.TOO_MANY_REQUESTS, PER_USER,
-                "A user may hold at most " + limit + " event streams at once; close one first", 30);
     }
 
     static StreamRefused atCapacity() {

@@ -1,11 +1,7 @@
 package io.healthcarebackend.notification.stream;
 
-import io.healthcarebackend.platform.security.SessionLiveness;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -24,8 +20,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * from there;</li>
  * <li>live events (any id not above the last one sent is skipped: the stream was registered
  * before its missed events were read, so an event can arrive both ways), a comment every
- * heartbeat, busy or not — when the session behind the token is also checked — and finally
- * {@code end} with the reason, at the latest when the access token expires.</li>
+ * heartbeat, and finally {@code end} with the reason — at the latest when the access token
+ * expires, and as soon as its session ends (the stream's lease, see
+ * {@link io.healthcarebackend.platform.stream.AccessBoundStreams}).</li>
  * </ol>
  */
 final class StreamSession implements Runnable {
@@ -38,25 +35,19 @@ final class StreamSession implements Runnable {
     private final SseEmitter emitter;
     private final ClinicEvents.Resume resume;
     private final String transport;
-    private final Instant expiresAt;
     private final StreamHub hub;
-    private final SessionLiveness sessions;
     private final Duration heartbeat;
-    private final Clock clock;
     /** The newest id the client has: {@link #open} sets it, {@link #run} moves it on. */
     private EventId lastSent;
 
     StreamSession(Subscriber subscriber, SseEmitter emitter, ClinicEvents.Resume resume, String transport,
-            Instant expiresAt, StreamHub hub, SessionLiveness sessions, Duration heartbeat, Clock clock) {
+            StreamHub hub, Duration heartbeat) {
         this.subscriber = subscriber;
         this.emitter = emitter;
         this.resume = resume;
         this.transport = transport;
-        this.expiresAt = expiresAt;
         this.hub = hub;
-        this.sessions = sessions;
         this.heartbeat = heartbeat;
-        this.clock = clock;
     }
 
     /**
@@ -107,29 +98,19 @@ final class StreamSession implements Runnable {
 
     private EndReason stream() throws IOException, InterruptedException {
         long beatNanos = heartbeat.toNanos();
-        // The first beat at a random point of the interval: streams opened together (a deploy, a
-        // Redis blip) do not all check their sessions in the same second afterwards.
-        long nextBeat = System.nanoTime() + beatNanos / 2 + ThreadLocalRandom.current().nextLong(beatNanos / 2 + 1);
+        long nextBeat = System.nanoTime() + beatNanos;
         while (true) {
             EndReason ended = subscriber.ended();
             if (ended != null) {
                 return ended;
             }
-            long untilExpiry = Duration.between(clock.instant(), expiresAt).toNanos();
-            if (untilExpiry <= 0) {
-                return EndReason.TOKEN_EXPIRED;
-            }
-            ClinicEvents.Entry next = subscriber.next(Math.min(nextBeat - System.nanoTime(), untilExpiry));
+            ClinicEvents.Entry next = subscriber.next(nextBeat - System.nanoTime());
             if (next != null && next.id().isAfter(lastSent)) {
                 send(next);
                 lastSent = next.id();
             }
-            // On its beat even while events flow: the session check must not wait for a quiet moment.
+            // On its beat even while events flow.
             if (System.nanoTime() - nextBeat >= 0) {
-                EndReason dead = sessionProblem();
-                if (dead != null) {
-                    return dead;
-                }
                 emitter.send(SseEmitter.event().comment("heartbeat"));
                 nextBeat = System.nanoTime() + beatNanos;
             }
@@ -139,18 +120,6 @@ final class StreamSession implements Runnable {
     private void send(ClinicEvents.Entry entry) throws IOException {
         emitter.send(SseEmitter.event().id(entry.id().toString()).name(entry.type())
                 .data(entry.json(), MediaType.APPLICATION_JSON));
-    }
-
-    /**
-     * Whether the session behind the token still lives (logout, revocation, idle timeout end it).
-     * Checked without the client's address: a heartbeat is not a use of the session from a network.
-     */
-    private EndReason sessionProblem() {
-        try {
-            return sessions.isActive(subscriber.user(), null) ? null : EndReason.SESSION_ENDED;
-        } catch (RuntimeException e) {
-            return EndReason.SESSION_UNVERIFIED;
-        }
     }
 
     private void complete() {

@@ -6,9 +6,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code app.events-stream} in application.yml (README "Real-time updates").
  *
- * @param heartbeat      how often an idle stream gets a comment line and its session is re-checked
+ * @param heartbeat      how often a stream gets a comment line (keeps proxies from closing it, and
+ *                       finds a client gone); its session is watched by {@code app.streams}
  * @param maxConnections open streams one instance accepts (503 past it; also capped by the heap)
- * @param maxPerUser     open streams one user may hold on one instance (429 past it)
+ * @param maxPerUser     open streams one user may hold on one instance (429
+ *                       {@code EVENT_STREAMS_PER_USER_EXCEEDED} past it)
  * @param retention      events kept per clinic for resuming with {@code Last-Event-ID}
  * @param retentionTime  and for no longer than this: a client further behind gets a reset
  */

@@ -2,6 +2,7 @@ package io.healthcarebackend.notification.stream;
 
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.stream.StreamLease;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,21 +21,26 @@ final class Subscriber {
     static final int QUEUE = 256;
     private static final ClinicEvents.Entry WAKE = new ClinicEvents.Entry(EventId.ZERO, "", "");
 
-    private final CurrentUser user;
+    private final StreamLease lease;
     private final BlockingQueue<ClinicEvents.Entry> queue = new LinkedBlockingQueue<>(QUEUE);
     private final AtomicReference<EndReason> ended = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Subscriber(CurrentUser user) {
-        this.user = user;
+    Subscriber(StreamLease lease) {
+        this.lease = lease;
     }
 
     CurrentUser user() {
-        return user;
+        return lease.user();
+    }
+
+    /** The stream's hold on its user's session and token: it ends the stream when either ends. */
+    StreamLease lease() {
+        return lease;
     }
 
     ClinicId clinic() {
-        return user.clinicId();
+        return lease.user().clinicId();
     }
 
     /** Never blocks: called from the thread that fans an event out to every stream of a clinic. */

@@ -125,6 +125,16 @@ final class SseClient implements AutoCloseable {
         return !reader.isAlive();
     }
 
+    /** Waits until the server has ended the body; true when it did within the time. */
+    boolean awaitEnd(Duration within) {
+        try {
+            reader.join(within);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !reader.isAlive();
+    }
+
     @Override
     public void close() {
         body.close();

@@ -32,7 +32,7 @@ class ClinicEventLogTest {
     private static final String JSON = "{\"type\":\"BOOKED\"}";
 
     private static StreamHub hub() {
-        StreamHub hub = new StreamHub(SETTINGS, new SimpleMeterRegistry());
+        StreamHub hub = new StreamHub(SETTINGS, null, new SimpleMeterRegistry()); // opens no stream
         hub.start();
         return hub;
     }

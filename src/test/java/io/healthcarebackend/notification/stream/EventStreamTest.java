@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.HealthcareBackendApplication;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
+import io.healthcarebackend.support.ShortLivedTokens;
 import io.healthcarebackend.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,13 +32,15 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Real-time appointment events with Redis, on two instances of the service: this test's context
  * and a second one on another port, against the same PostgreSQL database and Redis. Heartbeats
- * every second here, so that a revoked session is noticed quickly.
+ * every second here, so that a closed client is noticed quickly, and sessions re-checked every
+ * second, so that a session ending without a signal (a timeout) is noticed quickly.
  */
-@TestPropertySource(properties = {EventStreamTest.HEARTBEAT, EventStreamTest.PER_USER})
+@TestPropertySource(properties = {EventStreamTest.HEARTBEAT, EventStreamTest.PER_USER, EventStreamTest.RECHECK})
 class EventStreamTest extends ApiTest {
 
     static final String HEARTBEAT = "app.events-stream.heartbeat=1s";
     static final String PER_USER = "app.events-stream.max-per-user=3";
+    static final String RECHECK = "app.streams.session-check=1s";
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private static ConfigurableApplicationContext second;
@@ -49,7 +52,7 @@ class EventStreamTest extends ApiTest {
     static void startSecondInstance() {
         // As arguments: they outrank application.yml, as the test context's property source does.
         second = new SpringApplicationBuilder(HealthcareBackendApplication.class)
-                .run("--server.port=0", "--" + HEARTBEAT, "--" + PER_USER);
+                .run("--server.port=0", "--" + HEARTBEAT, "--" + PER_USER, "--" + RECHECK);
     }
 
     @AfterAll
@@ -312,6 +315,30 @@ class EventStreamTest extends ApiTest {
             assertThat(end).as("the stream's last event").isNotNull();
             assertThat(end.text("reason")).isEqualTo("SESSION_ENDED");
             assertThat(stream.awaitEnd(WAIT)).as("the response ended").isTrue();
+        }
+    }
+
+    /**
+     * A session can end with no one announcing it: its idle or absolute timeout (in Redis: the
+     * session's key expires), or a revocation whose signal was lost while Redis was unreachable.
+     * The periodic re-check ends its streams, on every instance.
+     */
+    @Test
+    void aSessionThatEndsUnannouncedEndsItsStreamsAtTheNextRecheckOnEveryInstance() {
+        Clinic clinic = newClinic();
+        String token = clinic.user("RECEPTIONIST").token();
+        int secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+        try (StreamClient here = ready(StreamClient.open(port, token));
+                StreamClient there = ready(StreamClient.open(secondPort, token))) {
+            assertThat(redis.delete(TestDatabase.REDIS_PREFIX + "session:"
+                    + io.healthcarebackend.support.AccessChange.sessionIdOf(token))).isTrue();
+
+            for (StreamClient stream : List.of(here, there)) {
+                StreamClient.Event end = stream.awaitNamed("end", Duration.ofSeconds(10));
+                assertThat(end).as("the stream's last event").isNotNull();
+                assertThat(end.text("reason")).isEqualTo("SESSION_ENDED");
+                assertThat(stream.awaitEnd(WAIT)).as("the response ended").isTrue();
+            }
         }
     }
 

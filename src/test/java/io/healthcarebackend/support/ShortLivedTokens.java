@@ -1,4 +1,4 @@
-package io.healthcarebackend.notification.stream;
+package io.healthcarebackend.support;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -22,12 +22,12 @@ import java.util.UUID;
  * with the service's own development key (the file TestDatabase points app.jwt.dev-key-file at):
  * to watch a stream end at its token's expiry without waiting the configured five minutes.
  */
-final class ShortLivedTokens {
+public final class ShortLivedTokens {
 
     private ShortLivedTokens() {
     }
 
-    static String expiringIn(String realToken, Duration life) {
+    public static String expiringIn(String realToken, Duration life) {
         try {
             ECKey key = ECKey.parse(Files.readString(Path.of(System.getProperty("app.jwt.dev-key-file"))).strip());
             if (key.getKeyID() == null) {
