@@ -113,8 +113,9 @@ class BookingService {
     }
 
     private static byte[] hash(Booking b) {
-        String canonical = b.patientId() + "|" + b.practitionerId() + "|" + b.start() + "|" + b.end() + "|"
-                + b.backdate() + "|" + (b.reason() == null ? "" : b.reason());
+        // Unchanged for requests without back-dating, so keys stored before the flag existed still match.
+        String canonical = (b.backdate() ? "backdate|" : "") + b.patientId() + "|" + b.practitionerId() + "|"
+                + b.start() + "|" + b.end() + "|" + (b.reason() == null ? "" : b.reason());
         try {
             return java.security.MessageDigest.getInstance("SHA-256")
                     .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
