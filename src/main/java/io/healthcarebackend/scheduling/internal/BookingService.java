@@ -41,6 +41,7 @@ import org.springframework.transaction.annotation.Transactional;
 class BookingService {
 
     static final Duration MAX_LENGTH = Duration.ofHours(12);
+    private static final String BACKDATED = "back-dated by a clinic administrator";
 
     private final AppointmentRepository appointments;
     private final PractitionerSchedules schedules;
@@ -238,8 +239,6 @@ class BookingService {
         events.publishEvent(event.apply(saved));
         return saved;
     }
-
-    private static final String BACKDATED = "back-dated by a clinic administrator";
 
     private void audited(CurrentUser user, AuditAction action, Appointment a, String note) {
         AuditEvent event = AuditEvent.by(user, action, AuditOutcome.SUCCESS).about("Appointment", a.id(), a.patientId());
