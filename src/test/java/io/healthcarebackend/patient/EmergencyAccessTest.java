@@ -125,24 +125,51 @@ class EmergencyAccessTest extends ApiTest {
         api.post("/api/v1/patients/" + patient + "/emergency-access", nurse.token(), Map.of("reason", "allergy check"));
         api.get("/api/v1/patients/" + patient, nurse.token());
 
-        List<JsonNode> report = items(api.get("/api/v1/patients/" + patient + "/access-report", compliance.token()));
-        assertThat(report).extracting(e -> e.get("action").asString() + " " + e.get("outcome").asString() + " "
-                + e.get("emergency").asBoolean()).containsExactly(
-                "READ SUCCESS true", "EMERGENCY_ACCESS SUCCESS true", "ACCESS_DENIED DENIED false",
-                "UPDATE SUCCESS false", "CREATE SUCCESS false");
-        assertThat(report.getFirst().get("actorId").asString()).isEqualTo(nurse.id());
-        assertThat(report.getFirst().get("reason").asString()).isEqualTo("allergy check");
-        assertThat(report.getFirst().get("at").asString()).isNotBlank();
+        // The report of a restricted record opens like the record: under a grant, whose reason it then shows.
+        assertProblem(api.get("/api/v1/patients/" + patient + "/access-report", compliance.token()), 403,
+                "EMERGENCY_ACCESS_REQUIRED");
+        assertProblem(api.get("/api/v1/patients/" + patient + "/access-report", clinic.adminToken), 403,
+                "EMERGENCY_ACCESS_REQUIRED");
+        assertThat(api.post("/api/v1/patients/" + patient + "/emergency-access", compliance.token(),
+                Map.of("reason", "access review")).status()).isEqualTo(200);
+        assertProblem(api.get("/api/v1/patients/" + patient, compliance.token()), 403, "FORBIDDEN");
 
+        List<JsonNode> report = items(api.get("/api/v1/patients/" + patient + "/access-report", compliance.token()));
+        List<JsonNode> granted = report.stream().filter(e -> !e.get("action").asString().equals("ACCESS_DENIED"))
+                .toList();
+        assertThat(granted).extracting(e -> e.get("action").asString() + " " + e.get("outcome").asString() + " "
+                + e.get("emergency").asBoolean() + " " + e.get("actorId").asString()).containsExactly(
+                "EMERGENCY_ACCESS SUCCESS true " + compliance.id(), "READ SUCCESS true " + nurse.id(),
+                "EMERGENCY_ACCESS SUCCESS true " + nurse.id(), "UPDATE SUCCESS false " + clinic.adminId,
+                "CREATE SUCCESS false " + clinic.adminId);
+        assertThat(granted.get(0).get("reason").asString()).isEqualTo("access review");
+        assertThat(granted.get(1).get("reason").asString()).isEqualTo("allergy check");
+        assertThat(granted.getFirst().get("at").asString()).isNotBlank();
+        // The nurse's refusal, and the refused reports of the compliance officer and the administrator.
+        assertThat(report).filteredOn(e -> e.get("action").asString().equals("ACCESS_DENIED"))
+                .extracting(e -> e.get("actorId").asString()).contains(nurse.id(), compliance.id(), clinic.adminId);
+
+        assertThat(api.post("/api/v1/patients/" + patient + "/emergency-access", clinic.adminToken,
+                Map.of("reason", "access review")).status()).isEqualTo(200);
         Api.Response firstPage = api.get("/api/v1/patients/" + patient + "/access-report?limit=2", clinic.adminToken);
         assertThat(items(firstPage)).hasSize(2);
+        assertThat(items(firstPage).getFirst().get("action").asString()).isEqualTo("EMERGENCY_ACCESS");
+        assertThat(items(firstPage).getFirst().get("actorId").asString()).isEqualTo(clinic.adminId);
         Api.Response secondPage = api.get("/api/v1/patients/" + patient + "/access-report?limit=2&cursor="
                 + firstPage.text("next"), clinic.adminToken);
-        assertThat(items(secondPage)).extracting(e -> e.get("action").asString())
-                .containsExactly("ACCESS_DENIED", "UPDATE");
+        assertThat(items(secondPage)).extracting(e -> e.get("id").asString()).hasSize(2)
+                .doesNotContainAnyElementsOf(items(firstPage).stream().map(e -> e.get("id").asString()).toList());
 
         assertProblem(api.get("/api/v1/patients/" + patient + "/access-report", nurse.token()), 403, "FORBIDDEN");
         assertProblem(api.get("/api/v1/patients/" + patient + "/access-report", newClinic().adminToken), 404,
                 "NOT_FOUND");
+    }
+
+    @Test
+    void theAccessReportOfAnUnrestrictedRecordNeedsNoGrant() {
+        Clinic clinic = newClinic();
+        String patient = clinic.patient();
+        assertThat(items(api.get("/api/v1/patients/" + patient + "/access-report",
+                clinic.user("COMPLIANCE_OFFICER").token()))).isNotEmpty();
     }
 }

@@ -74,6 +74,23 @@ class AppointmentEventsTest extends ApiTest {
         poll(e -> e instanceof AppointmentEvents.AppointmentCancelled c && c.appointmentId().equals(id));
     }
 
+    /** What tells staff screens and withdraws reminders: the ordinary cancellation event, after the erasure commits. */
+    @Test
+    void erasingAPatientPublishesTheCancellationOfTheirFutureAppointments() throws Exception {
+        Clinic clinic = newClinic();
+        String patient = clinic.patient();
+        Api.Response booked = clinic.book(clinic.adminToken, patient, clinic.practitioner(), clinic.at(2, 10, 0));
+        assertThat(booked.status()).isEqualTo(201);
+        UUID id = UUID.fromString(booked.text("id"));
+
+        assertThat(api.delete("/api/v1/patients/" + patient, clinic.adminToken).status()).isEqualTo(204);
+
+        var cancelled = (AppointmentEvents.AppointmentCancelled) poll(e ->
+                e instanceof AppointmentEvents.AppointmentCancelled c && c.appointmentId().equals(id));
+        assertThat(cancelled.patientId()).isEqualTo(UUID.fromString(patient));
+        assertThat(cancelled.clinicId()).isEqualTo(UUID.fromString(clinic.id));
+    }
+
     @Test
     void aRejectedBookingPublishesNothing() throws Exception {
         Clinic clinic = newClinic();

@@ -1,5 +1,6 @@
 package io.healthcarebackend.notification.delivery;
 
+import io.healthcarebackend.patient.PatientRecords;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.scheduling.AppointmentLookup;
@@ -17,7 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The delivery records of an appointment's messages — what went out, over which channel, how many
  * attempts, the provider's id and the last error — for the front desk and administrators. An
- * appointment of another clinic is not found, like one that does not exist.
+ * appointment of another clinic is not found, like one that does not exist. They tell who was
+ * messaged about what appointment: a restricted patient's records open only under break-glass,
+ * like the patient's record.
  */
 @RestController
 @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER', 'RECEPTIONIST')")
@@ -26,8 +29,11 @@ class DeliveryController {
     private final DeliveryRepository deliveries;
     private final AppointmentLookup appointments;
     private final TenantTx tx;
+    private final PatientRecords patients;
 
-    DeliveryController(DeliveryRepository deliveries, AppointmentLookup appointments, TenantTx tx) {
+    DeliveryController(DeliveryRepository deliveries, AppointmentLookup appointments, TenantTx tx,
+            PatientRecords patients) {
+        this.patients = patients;
         this.deliveries = deliveries;
         this.appointments = appointments;
         this.tx = tx;
@@ -37,9 +43,9 @@ class DeliveryController {
     Map<String, List<Delivery>> list(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         ClinicId clinic = user.clinic();
         return Map.of("items", tx.readInClinic(clinic, () -> {
-            if (appointments.find(clinic, id).isEmpty()) {
-                throw new ApiException.NotFound("Appointment");
-            }
+            AppointmentLookup.Summary appointment = appointments.find(clinic, id)
+                    .orElseThrow(() -> new ApiException.NotFound("Appointment"));
+            patients.requireAccess(user, appointment.patientId());
             return deliveries.ofAppointment(clinic, id);
         }));
     }

@@ -21,9 +21,11 @@ class PatientAccess {
     private final EmergencyAccess emergency;
     private final PatientAccessReport report;
     private final AuditTrail audit;
+    private final RestrictedRecords restricted;
 
     PatientAccess(PatientRepository patients, EmergencyAccess emergency, PatientAccessReport report,
-            AuditTrail audit) {
+            AuditTrail audit, RestrictedRecords restricted) {
+        this.restricted = restricted;
         this.patients = patients;
         this.emergency = emergency;
         this.report = report;
@@ -49,11 +51,18 @@ class PatientAccess {
                 .reason(restricted ? "record restricted" : "restriction lifted"));
     }
 
-    /** Also for erased patients: who saw the record before it was erased stays answerable. */
+    /**
+     * Also for erased patients: who saw the record before it was erased stays answerable. The
+     * report of a restricted record (its break-glass reasons are free text about the patient) opens
+     * like the record: only under an active grant; an erased record is no longer restricted.
+     */
     @Transactional(readOnly = true)
     List<PatientAccessReport.Entry> report(CurrentUser user, UUID patientId, PatientAccessReport.Cursor before,
             int limit) {
-        existing(user, patientId);
+        StoredPatient row = existing(user, patientId);
+        if (!row.erased()) {
+            restricted.requireAccess(user, row);
+        }
         return report.forPatient(user.clinic(), patientId, before, limit);
     }
 

@@ -37,9 +37,13 @@ class PatientAccessController {
     record Restriction(@NotNull Boolean restricted) {
     }
 
-    /** Break-glass: opens the record for the caller for a limited time; every access meanwhile is flagged. */
+    /**
+     * Break-glass: opens the record for the caller for a limited time; every access meanwhile is
+     * flagged. A compliance officer may ask too: it opens only what the role reaches at all (the
+     * access report of a restricted record), never the record itself.
+     */
     @PostMapping("/emergency-access")
-    @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER', 'RECEPTIONIST')")
+    @PreAuthorize("hasAnyRole('CLINIC_ADMIN', 'PRACTITIONER', 'RECEPTIONIST', 'COMPLIANCE_OFFICER')")
     EmergencyAccess.Grant emergencyAccess(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody EmergencyRequest body) {
         return access.breakGlass(user, id, body.reason().strip());

@@ -90,6 +90,17 @@ class PatientRepository {
                 .query(this::map).optional();
     }
 
+    /**
+     * Of these patients of the clinic, the restricted ones. An erased record is no longer
+     * restricted: nothing of it is left to protect (its key is destroyed).
+     */
+    List<UUID> restrictedAmong(ClinicId clinic, java.util.Set<UUID> ids) {
+        return jdbc.sql("select id from patients where clinic_id = :clinic and id in (:ids) and restricted "
+                        + "and erased_at is null")
+                .param("clinic", clinic.value()).param("ids", ids)
+                .query((rs, n) -> rs.getObject(1, UUID.class)).list();
+    }
+
     record Search(List<String> nameTokens, String birthDateToken, String mrnToken, UUID after, int limit) {
     }
 

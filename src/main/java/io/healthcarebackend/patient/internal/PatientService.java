@@ -5,6 +5,7 @@ import io.healthcarebackend.audit.AuditAction;
 import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
+import io.healthcarebackend.patient.PatientErased;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -47,10 +49,13 @@ class PatientService {
     private final AuditTrail audit;
     private final RestrictedRecords restricted;
     private final TransactionTemplate read;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     PatientService(PatientRepository patients, BlindIndex index, PhiCodec codec, PhiKeys keys, AuditTrail audit,
-            RestrictedRecords restricted, PlatformTransactionManager transactions, Clock clock) {
+            RestrictedRecords restricted, PlatformTransactionManager transactions, ApplicationEventPublisher events,
+            Clock clock) {
+        this.events = events;
         this.restricted = restricted;
         this.patients = patients;
         this.index = index;
@@ -153,6 +158,10 @@ class PatientService {
      * destroyed last, before the commit: if the key store fails, nothing is erased and the client
      * retries; if the commit fails after the key is gone, the data is unreadable anyway (reads
      * answer 410) and a retried DELETE completes the tombstone and its audit event.
+     *
+     * <p>{@link PatientErased} is published before the key is destroyed; its listeners act in this
+     * transaction (scheduling cancels the patient's future appointments, audited, their reminders
+     * withdrawn), so the erasure commits with them or not at all.
      */
     @Transactional
     void erase(CurrentUser user, UUID id) {
@@ -162,6 +171,7 @@ class PatientService {
             throw erased();
         }
         audit.recordWithChange(AuditEvent.by(user, AuditAction.ERASE, AuditOutcome.SUCCESS).patient(id));
+        events.publishEvent(new PatientErased(user, id));
         keys.destroyPatientKey(clinic, id);
     }
 

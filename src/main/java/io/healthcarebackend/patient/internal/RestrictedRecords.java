@@ -23,10 +23,18 @@ class RestrictedRecords {
         return !row.restricted() || emergency.isActive(user, row.id());
     }
 
+    boolean granted(CurrentUser user, java.util.UUID patientId) {
+        return emergency.isActive(user, patientId);
+    }
+
     void requireAccess(CurrentUser user, StoredPatient row) {
         if (!mayOpen(user, row)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "EMERGENCY_ACCESS_REQUIRED",
-                    "This record is restricted: request emergency access with a reason first");
+            throw refusal();
         }
+    }
+
+    static ApiException refusal() {
+        return new ApiException(HttpStatus.FORBIDDEN, "EMERGENCY_ACCESS_REQUIRED",
+                "This record is restricted: request emergency access with a reason first");
     }
 }

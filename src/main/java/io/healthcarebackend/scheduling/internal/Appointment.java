@@ -8,11 +8,12 @@ import java.util.UUID;
 /**
  * The appointment aggregate. Its verb methods are the state machine of api.md:
  * BOOKED → CHECKED_IN → COMPLETED; BOOKED → CANCELLED; BOOKED → NO_SHOW. Each returns the next
- * state or refuses with 409 INVALID_TRANSITION.
+ * state or refuses with 409 INVALID_TRANSITION. The free text is held sealed ({@link StoredText});
+ * only {@link AppointmentTexts} opens it, for an answer.
  */
 record Appointment(UUID id, ClinicId clinicId, UUID patientId, UUID practitionerId, Instant start, Instant end,
-        AppointmentStatus status, String reason, String cancelReason, UUID bookedBy, int version, Instant createdAt,
-        Instant updatedAt) {
+        AppointmentStatus status, StoredText reason, StoredText cancelReason, UUID bookedBy, int version,
+        Instant createdAt, Instant updatedAt) {
 
     Appointment checkIn() {
         return to(AppointmentStatus.CHECKED_IN, AppointmentStatus.BOOKED, cancelReason);
@@ -26,7 +27,7 @@ record Appointment(UUID id, ClinicId clinicId, UUID patientId, UUID practitioner
         return to(AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED, cancelReason);
     }
 
-    Appointment cancel(String why) {
+    Appointment cancel(StoredText why) {
         return to(AppointmentStatus.CANCELLED, AppointmentStatus.BOOKED, why);
     }
 
@@ -36,7 +37,7 @@ record Appointment(UUID id, ClinicId clinicId, UUID patientId, UUID practitioner
                 cancelReason, bookedBy, version + 1, createdAt, updatedAt);
     }
 
-    private Appointment to(AppointmentStatus next, AppointmentStatus from, String why) {
+    private Appointment to(AppointmentStatus next, AppointmentStatus from, StoredText why) {
         requireStatus(from);
         return new Appointment(id, clinicId, patientId, practitionerId, start, end, next, reason, why, bookedBy,
                 version + 1, createdAt, updatedAt);

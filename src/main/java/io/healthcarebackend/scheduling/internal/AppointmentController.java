@@ -41,32 +41,76 @@ class AppointmentController {
     private final AvailabilityService availability;
     private final JsonMapper json;
     private final AuditTrail audit;
+    private final AppointmentTexts texts;
 
     AppointmentController(BookingService booking, AvailabilityService availability, JsonMapper json,
-            AuditTrail audit) {
+            AuditTrail audit, AppointmentTexts texts) {
         this.audit = audit;
+        this.texts = texts;
         this.booking = booking;
         this.availability = availability;
         this.json = json;
     }
 
+    /** {@code backdate}: a clinic administrator's explicit, audited request to book a time already begun. */
     record Book(@NotNull UUID patientId, @NotNull UUID practitionerId, @NotNull OffsetDateTime start,
-            @NotNull OffsetDateTime end, @Size(max = 500) String reason) {
+            @NotNull OffsetDateTime end, @Size(max = 500) String reason, Boolean backdate) {
+
+        /** The reason is PHI: never in a log line. */
+        @Override
+        public String toString() {
+            return "Book[patientId=" + patientId + ", practitionerId=" + practitionerId + ", start=" + start
+                    + ", end=" + end + ", reason=(redacted), backdate=" + backdate + "]";
+        }
     }
 
-    record Reschedule(@NotNull OffsetDateTime start, @NotNull OffsetDateTime end) {
+    record Reschedule(@NotNull OffsetDateTime start, @NotNull OffsetDateTime end, Boolean backdate) {
     }
 
     record Cancel(@NotBlank @Size(max = 500) String reason) {
+
+        @Override
+        public String toString() {
+            return "Cancel[(redacted)]";
+        }
     }
 
+    /**
+     * An appointment as answered. {@code restricted}: the patient's record is restricted and the
+     * caller holds no break-glass grant, so a list shows only that the time is taken (patient and
+     * free text left out), as patient search shows only that a restricted record exists.
+     */
     record AppointmentView(UUID id, UUID patientId, UUID practitionerId, Instant start, Instant end,
             AppointmentStatus status, String reason, String cancelReason, int version, Instant createdAt,
-            Instant updatedAt) {
-        static AppointmentView of(Appointment a) {
+            Instant updatedAt, boolean restricted) {
+
+        static AppointmentView of(Appointment a, AppointmentTexts.Opened text) {
             return new AppointmentView(a.id(), a.patientId(), a.practitionerId(), a.start(), a.end(), a.status(),
-                    a.reason(), a.cancelReason(), a.version(), a.createdAt(), a.updatedAt());
+                    text.reason(), text.cancelReason(), a.version(), a.createdAt(), a.updatedAt(), false);
         }
+
+        static AppointmentView redacted(Appointment a) {
+            return new AppointmentView(a.id(), null, a.practitionerId(), a.start(), a.end(), a.status(), null, null,
+                    a.version(), a.createdAt(), a.updatedAt(), true);
+        }
+
+        AppointmentView withReason(String text) {
+            return new AppointmentView(id, patientId, practitionerId, start, end, status, text, cancelReason, version,
+                    createdAt, updatedAt, restricted);
+        }
+    }
+
+    /** A stored response; one stored before {@code restricted} existed lacks it (it was never restricted). */
+    private AppointmentView storedView(String body) {
+        tools.jackson.databind.node.ObjectNode node = (tools.jackson.databind.node.ObjectNode) json.readTree(body);
+        if (!node.has("restricted")) {
+            node.put("restricted", false);
+        }
+        return json.treeToValue(node, AppointmentView.class);
+    }
+
+    private AppointmentView view(Appointment a) {
+        return AppointmentView.of(a, texts.open(a));
     }
 
     record SlotView(Instant start, Instant end) {
@@ -77,18 +121,21 @@ class AppointmentController {
     ResponseEntity<AppointmentView> book(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Book body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         var request = new BookingService.Booking(body.patientId(), body.practitionerId(), body.start().toInstant(),
-                body.end().toInstant(), body.reason());
+                body.end().toInstant(), body.reason(), Boolean.TRUE.equals(body.backdate()));
         AppointmentView view;
         if (key == null) {
-            view = AppointmentView.of(booking.book(user, request));
+            view = view(booking.book(user, request));
         } else {
+            // The stored response holds no free text (it is PHI, and would outlive an erasure there):
+            // a replay takes the reason from the sealed appointment, which no route changes.
             var outcome = booking.bookOnce(user, request, key,
-                    a -> json.writeValueAsString(AppointmentView.of(a)));
-            view = outcome.replayed() != null
-                    ? json.readValue(outcome.replayed().body(), AppointmentView.class)
-                    : AppointmentView.of(outcome.booked());
+                    a -> json.writeValueAsString(AppointmentView.of(a, AppointmentTexts.Opened.NONE)));
             if (outcome.replayed() != null) {
+                AppointmentView stored = storedView(outcome.replayed().body());
+                view = stored.withReason(view(booking.get(user, stored.id())).reason());
                 audited(user, List.of(view));
+            } else {
+                view = view(outcome.booked());
             }
         }
         return ResponseEntity.created(URI.create("/api/v1/appointments/" + view.id())).body(view);
@@ -97,7 +144,7 @@ class AppointmentController {
     @GetMapping("/api/v1/appointments/{id}")
     @PreAuthorize(STAFF)
     AppointmentView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        AppointmentView view = AppointmentView.of(booking.get(user.clinic(), id));
+        AppointmentView view = view(booking.get(user, id));
         audited(user, List.of(view));
         return view;
     }
@@ -112,17 +159,26 @@ class AppointmentController {
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int size = Cursor.limit(limit);
         Cursor.TimeAndId after = Cursor.timeAndId(cursor);
-        List<Appointment> rows = booking.list(user.clinic(), new AppointmentRepository.Filter(practitionerId, patientId,
-                from == null ? null : from.toInstant(), to == null ? null : to.toInstant(), status,
+        BookingService.Listed listed = booking.list(user, new AppointmentRepository.Filter(practitionerId,
+                patientId, from == null ? null : from.toInstant(), to == null ? null : to.toInstant(), status,
                 after == null ? null : after.at(), after == null ? null : after.id(), size + 1));
-        Page<AppointmentView> page = Page.of(rows, size, AppointmentView::of, v -> Cursor.ofTimeAndId(v.start(), v.id()));
+        List<Appointment> shown = listed.rows().stream().limit(size)
+                .filter(a -> !listed.closedPatients().contains(a.patientId())).toList();
+        Map<UUID, AppointmentTexts.Opened> opened = texts.open(user.clinic(), shown);
+        Page<AppointmentView> page = Page.of(listed.rows(), size, a -> opened.containsKey(a.id())
+                ? AppointmentView.of(a, opened.get(a.id())) : AppointmentView.redacted(a),
+                v -> Cursor.ofTimeAndId(v.start(), v.id()));
         audited(user, page.items());
         return page;
     }
 
-    /** A read of appointments is a read of their patients' PHI: durable audit before answering. */
+    /**
+     * A read of appointments is a read of their patients' PHI: durable audit before answering. A
+     * redacted item shows no patient, so it is no read of one.
+     */
     private void audited(CurrentUser user, List<AppointmentView> shown) {
-        audit.recordDurably(shown.stream().map(v -> AuditEvent.by(user, AuditAction.READ, AuditOutcome.SUCCESS)
+        audit.recordDurably(shown.stream().filter(v -> !v.restricted())
+                .map(v -> AuditEvent.by(user, AuditAction.READ, AuditOutcome.SUCCESS)
                 .about("Appointment", v.id(), v.patientId())).toList());
     }
 
@@ -130,33 +186,33 @@ class AppointmentController {
     @PreAuthorize(STAFF)
     AppointmentView reschedule(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody Reschedule body) {
-        return AppointmentView.of(booking.reschedule(user, id, body.start().toInstant(),
-                body.end().toInstant()));
+        return view(booking.reschedule(user, id, body.start().toInstant(), body.end().toInstant(),
+                Boolean.TRUE.equals(body.backdate())));
     }
 
     @PostMapping("/api/v1/appointments/{id}/cancel")
     @PreAuthorize(STAFF)
     AppointmentView cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody Cancel body) {
-        return AppointmentView.of(booking.cancel(user, id, body.reason()));
+        return view(booking.cancel(user, id, body.reason()));
     }
 
     @PostMapping("/api/v1/appointments/{id}/check-in")
     @PreAuthorize(STAFF)
     AppointmentView checkIn(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.checkIn(user, id));
+        return view(booking.checkIn(user, id));
     }
 
     @PostMapping("/api/v1/appointments/{id}/complete")
     @PreAuthorize(CLINICAL)
     AppointmentView complete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.complete(user, id));
+        return view(booking.complete(user, id));
     }
 
     @PostMapping("/api/v1/appointments/{id}/no-show")
     @PreAuthorize(CLINICAL)
     AppointmentView noShow(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
-        return AppointmentView.of(booking.markNoShow(user, id));
+        return view(booking.markNoShow(user, id));
     }
 
     @GetMapping("/api/v1/practitioners/{id}/availability")

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 class AppointmentRepository {
 
     private static final String COLUMNS = "id, clinic_id, patient_id, practitioner_id, start_at, end_at, status, "
-            + "reason, cancel_reason, booked_by, version, created_at, updated_at";
+            + "reason, cancel_reason, reason_sealed, cancel_reason_sealed, booked_by, version, created_at, updated_at";
 
     private final JdbcClient jdbc;
 
@@ -31,10 +31,11 @@ class AppointmentRepository {
 
     void insert(Appointment a) {
         jdbc.sql("insert into appointments (" + COLUMNS + ") values (:id, :clinic, :patient, :practitioner, "
-                + ":start, :end, :status, :reason, null, :bookedBy, 0, :now, :now)")
+                + ":start, :end, :status, null, null, :reason, null, :bookedBy, 0, :now, :now)")
                 .param("id", a.id()).param("clinic", a.clinicId().value()).param("patient", a.patientId())
                 .param("practitioner", a.practitionerId()).param("start", ts(a.start())).param("end", ts(a.end()))
-                .param("status", a.status().name()).param("reason", a.reason()).param("bookedBy", a.bookedBy())
+                .param("status", a.status().name()).param("reason", a.reason().sealed())
+                .param("bookedBy", a.bookedBy())
                 .param("now", ts(a.createdAt()))
                 .update();
     }
@@ -54,14 +55,46 @@ class AppointmentRepository {
     /** Writes the aggregate's new state; the caller holds the row lock. */
     Appointment save(Appointment a, Instant now) {
         jdbc.sql("update appointments set start_at = :start, end_at = :end, status = :status, "
-                + "cancel_reason = :cancelReason, version = :version, updated_at = :now "
-                + "where clinic_id = :clinic and id = :id")
+                + "cancel_reason = :cancelLegacy, cancel_reason_sealed = :cancelReason, version = :version, "
+                + "updated_at = :now where clinic_id = :clinic and id = :id")
                 .param("start", ts(a.start())).param("end", ts(a.end())).param("status", a.status().name())
-                .param("cancelReason", a.cancelReason()).param("version", a.version()).param("now", ts(now))
+                .param("cancelLegacy", a.cancelReason().legacy()).param("cancelReason", a.cancelReason().sealed())
+                .param("version", a.version()).param("now", ts(now))
                 .param("clinic", a.clinicId().value()).param("id", a.id())
                 .update();
         return new Appointment(a.id(), a.clinicId(), a.patientId(), a.practitionerId(), a.start(), a.end(),
                 a.status(), a.reason(), a.cancelReason(), a.bookedBy(), a.version(), a.createdAt(), now);
+    }
+
+    /** The patient's BOOKED appointments that start after {@code now}, locked, in start order. */
+    List<Appointment> lockFutureBooked(ClinicId clinic, UUID patient, Instant now) {
+        return jdbc.sql("select " + COLUMNS + " from appointments where clinic_id = :clinic and patient_id = :patient "
+                + "and status = 'BOOKED' and start_at > :now order by start_at, id for update")
+                .param("clinic", clinic.value()).param("patient", patient).param("now", ts(now))
+                .query(AppointmentRepository::map).list();
+    }
+
+    /** Rows still holding plaintext written before V16, locked, a batch at a time. */
+    List<Appointment> lockLegacyText(ClinicId clinic, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from appointments where clinic_id = :clinic "
+                + "and (reason is not null or cancel_reason is not null) order by id limit :limit for update")
+                .param("clinic", clinic.value()).param("limit", limit)
+                .query(AppointmentRepository::map).list();
+    }
+
+    /** Replaces a row's plaintext by its sealed form (null for a patient whose key is gone). */
+    void sealLegacyText(ClinicId clinic, UUID id, byte[] reason, byte[] cancelReason) {
+        jdbc.sql("update appointments set reason = null, cancel_reason = null, "
+                + "reason_sealed = coalesce(reason_sealed, :reason), "
+                + "cancel_reason_sealed = coalesce(cancel_reason_sealed, :cancelReason) "
+                + "where clinic_id = :clinic and id = :id")
+                .param("reason", reason).param("cancelReason", cancelReason)
+                .param("clinic", clinic.value()).param("id", id).update();
+    }
+
+    List<UUID> clinicsWithLegacyText() {
+        return jdbc.sql("select appointments_plaintext_clinics()").query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
     }
 
     record Busy(Instant start, Instant end) {
@@ -129,8 +162,10 @@ class AppointmentRepository {
         return new Appointment(rs.getObject("id", UUID.class), new ClinicId(rs.getObject("clinic_id", UUID.class)),
                 rs.getObject("patient_id", UUID.class), rs.getObject("practitioner_id", UUID.class),
                 rs.getTimestamp("start_at").toInstant(), rs.getTimestamp("end_at").toInstant(),
-                AppointmentStatus.valueOf(rs.getString("status")), rs.getString("reason"),
-                rs.getString("cancel_reason"), rs.getObject("booked_by", UUID.class), rs.getInt("version"),
+                AppointmentStatus.valueOf(rs.getString("status")),
+                new StoredText(rs.getBytes("reason_sealed"), rs.getString("reason")),
+                new StoredText(rs.getBytes("cancel_reason_sealed"), rs.getString("cancel_reason")),
+                rs.getObject("booked_by", UUID.class), rs.getInt("version"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

@@ -5,10 +5,12 @@ import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.clinic.Clinics;
+import io.healthcarebackend.patient.PatientRecords;
 import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Ids;
+import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.db.PgErrors;
 import io.healthcarebackend.practitioner.PractitionerSchedules;
 import io.healthcarebackend.practitioner.WeeklySchedule;
@@ -20,17 +22,26 @@ import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Booking and the appointment life cycle. Each operation is one transaction in which the change,
  * its domain event (outbox), its audit event and its idempotency record commit together or not at all.
+ *
+ * <p>Every id a request names is checked against the caller's clinic first, in this transaction
+ * (under row-level security), before anything that could tell another clinic's rows apart from
+ * missing ones: a patient or practitioner of another clinic is a 404 exactly like an id that does
+ * not exist, whatever their appointments. A restricted patient's appointments follow the patient
+ * record's break-glass rule ({@link PatientRecords}). Times before now are refused (422
+ * BOOKING_IN_PAST) unless a clinic administrator asks for back-dating explicitly, which is audited.
  */
 @Service
 class BookingService {
 
     static final Duration MAX_LENGTH = Duration.ofHours(12);
+    private static final String BACKDATED = "back-dated by a clinic administrator";
 
     private final AppointmentRepository appointments;
     private final PractitionerSchedules schedules;
@@ -38,11 +49,16 @@ class BookingService {
     private final ApplicationEventPublisher events;
     private final IdempotencyKeys idempotency;
     private final AuditTrail audit;
+    private final PatientRecords patients;
+    private final AppointmentTexts texts;
     private final Clock clock;
 
     BookingService(AppointmentRepository appointments, PractitionerSchedules schedules, Clinics clinics,
-            ApplicationEventPublisher events, IdempotencyKeys idempotency, AuditTrail audit, Clock clock) {
+            ApplicationEventPublisher events, IdempotencyKeys idempotency, AuditTrail audit, PatientRecords patients,
+            AppointmentTexts texts, Clock clock) {
         this.appointments = appointments;
+        this.patients = patients;
+        this.texts = texts;
         this.schedules = schedules;
         this.clinics = clinics;
         this.events = events;
@@ -51,22 +67,29 @@ class BookingService {
         this.clock = clock;
     }
 
-    record Booking(UUID patientId, UUID practitionerId, Instant start, Instant end, String reason) {
+    /** {@code backdate}: a clinic administrator's explicit request to book a time already begun or past. */
+    record Booking(UUID patientId, UUID practitionerId, Instant start, Instant end, String reason, boolean backdate) {
     }
 
     @Transactional
     Appointment book(CurrentUser user, Booking b) {
         ClinicId clinic = user.clinic();
-        checkWithinHours(clinic, b.practitionerId(), b.start(), b.end());
+        checkRange(b.start(), b.end());
+        patients.requireActive(user, b.patientId());
+        WeeklySchedule schedule = scheduleOf(clinic, b.practitionerId());
         Instant now = clock.instant();
-        Appointment appointment = new Appointment(Ids.newId(), clinic, b.patientId(), b.practitionerId(), b.start(),
-                b.end(), AppointmentStatus.BOOKED, blankToNull(b.reason()), null, user.id().value(), 0, now, now);
+        boolean backdated = checkNotPast(user, b.start(), now, b.backdate());
+        checkWithinHours(clinic, schedule, b.start(), b.end());
+        UUID id = Ids.newId();
+        StoredText reason = texts.seal(clinic, b.patientId(), id, AppointmentTexts.REASON, blankToNull(b.reason()));
+        Appointment appointment = new Appointment(id, clinic, b.patientId(), b.practitionerId(), b.start(),
+                b.end(), AppointmentStatus.BOOKED, reason, StoredText.NONE, user.id().value(), 0, now, now);
         try {
             appointments.insert(appointment);
         } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
             throw mapped(e);
         }
-        audited(user, AuditAction.CREATE, appointment);
+        audited(user, AuditAction.CREATE, appointment, backdated ? BACKDATED : null);
         events.publishEvent(new AppointmentEvents.AppointmentBooked(appointment.id(), clinic.value(),
                 appointment.patientId(), appointment.practitionerId(), appointment.start(), appointment.end()));
         return appointment;
@@ -91,8 +114,9 @@ class BookingService {
     }
 
     private static byte[] hash(Booking b) {
-        String canonical = b.patientId() + "|" + b.practitionerId() + "|" + b.start() + "|" + b.end() + "|"
-                + (b.reason() == null ? "" : b.reason());
+        // Unchanged for requests without back-dating, so keys stored before the flag existed still match.
+        String canonical = (b.backdate() ? "backdate|" : "") + b.patientId() + "|" + b.practitionerId() + "|"
+                + b.start() + "|" + b.end() + "|" + (b.reason() == null ? "" : b.reason());
         try {
             return java.security.MessageDigest.getInstance("SHA-256")
                     .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -102,30 +126,45 @@ class BookingService {
     }
 
     @Transactional(readOnly = true)
-    Appointment get(ClinicId clinic, UUID id) {
-        return appointments.find(clinic, id).orElseThrow(BookingService::notFound);
+    Appointment get(CurrentUser user, UUID id) {
+        Appointment appointment = appointments.find(user.clinic(), id).orElseThrow(BookingService::notFound);
+        patients.requireAccess(user, appointment.patientId());
+        return appointment;
     }
 
+    /**
+     * A page of appointments, and which of their patients the caller may not see. A list about one
+     * patient is that patient's data: refused like the record when it is restricted.
+     */
     @Transactional(readOnly = true)
-    java.util.List<Appointment> list(ClinicId clinic, AppointmentRepository.Filter filter) {
-        return appointments.list(clinic, filter);
+    Listed list(CurrentUser user, AppointmentRepository.Filter filter) {
+        if (filter.patientId() != null) {
+            patients.requireAccess(user, filter.patientId());
+        }
+        java.util.List<Appointment> rows = appointments.list(user.clinic(), filter);
+        return new Listed(rows, patients.closedTo(user, rows.stream().map(Appointment::patientId).toList()));
+    }
+
+    record Listed(java.util.List<Appointment> rows, java.util.Set<UUID> closedPatients) {
     }
 
     /** Atomic: the old time is released only if the new one is taken, in the same statement. */
     @Transactional
-    Appointment reschedule(CurrentUser user, UUID id, Instant start, Instant end) {
+    Appointment reschedule(CurrentUser user, UUID id, Instant start, Instant end, boolean backdate) {
         ClinicId clinic = user.clinic();
         checkRange(start, end);
         Appointment current = appointments.lock(clinic, id).orElseThrow(BookingService::notFound);
+        patients.requireAccess(user, current.patientId());
         Appointment moved = current.reschedule(start, end);
-        checkWithinHours(clinic, current.practitionerId(), start, end);
+        boolean backdated = checkNotPast(user, start, clock.instant(), backdate);
+        checkWithinHours(clinic, scheduleOf(clinic, current.practitionerId()), start, end);
         Appointment saved;
         try {
             saved = appointments.save(moved, clock.instant());
         } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
             throw mapped(e);
         }
-        audited(user, AuditAction.UPDATE, saved);
+        audited(user, AuditAction.UPDATE, saved, backdated ? BACKDATED : null);
         events.publishEvent(new AppointmentEvents.AppointmentRescheduled(id, clinic.value(), current.patientId(),
                 current.practitionerId(), current.start(), current.end(), start, end));
         return saved;
@@ -134,8 +173,30 @@ class BookingService {
     @Transactional
     Appointment cancel(CurrentUser user, UUID id, String reason) {
         ClinicId clinic = user.clinic();
-        return transition(user, id, a -> a.cancel(reason.strip()), a -> new AppointmentEvents.AppointmentCancelled(
-                a.id(), clinic.value(), a.patientId(), a.practitionerId(), a.start(), a.end()));
+        return transition(user, id, a -> a.cancel(texts.seal(clinic, a.patientId(), a.id(),
+                AppointmentTexts.CANCEL_REASON, reason.strip())), BookingService::cancelled);
+    }
+
+    /**
+     * The patient is being erased (in the caller's transaction): every BOOKED appointment of theirs
+     * that has not started is cancelled through the ordinary path (audited, its event withdraws
+     * the reminders and tells the staff screens), without a cancellation text. No access check:
+     * the erasure was authorised, and the record is already a tombstone.
+     */
+    @Transactional
+    int cancelForErasure(CurrentUser user, UUID patientId) {
+        var future = appointments.lockFutureBooked(user.clinic(), patientId, clock.instant());
+        for (Appointment current : future) {
+            Appointment saved = appointments.save(current.cancel(StoredText.NONE), clock.instant());
+            audited(user, AuditAction.UPDATE, saved, "cancelled: patient erased");
+            events.publishEvent(cancelled(saved));
+        }
+        return future.size();
+    }
+
+    private static AppointmentEvents.AppointmentCancelled cancelled(Appointment a) {
+        return new AppointmentEvents.AppointmentCancelled(a.id(), a.clinicId().value(), a.patientId(),
+                a.practitionerId(), a.start(), a.end());
     }
 
     @Transactional
@@ -172,21 +233,43 @@ class BookingService {
     private Appointment transition(CurrentUser user, UUID id, java.util.function.UnaryOperator<Appointment> verb,
             java.util.function.Function<Appointment, Object> event) {
         Appointment current = appointments.lock(user.clinic(), id).orElseThrow(BookingService::notFound);
+        patients.requireAccess(user, current.patientId());
         Appointment saved = appointments.save(verb.apply(current), clock.instant());
-        audited(user, AuditAction.UPDATE, saved);
+        audited(user, AuditAction.UPDATE, saved, null);
         events.publishEvent(event.apply(saved));
         return saved;
     }
 
-    private void audited(CurrentUser user, AuditAction action, Appointment a) {
-        audit.recordWithChange(AuditEvent.by(user, action, AuditOutcome.SUCCESS)
-                .about("Appointment", a.id(), a.patientId()));
+    private void audited(CurrentUser user, AuditAction action, Appointment a, String note) {
+        AuditEvent event = AuditEvent.by(user, action, AuditOutcome.SUCCESS).about("Appointment", a.id(), a.patientId());
+        audit.recordWithChange(note == null ? event : event.reason(note));
     }
 
-    private void checkWithinHours(ClinicId clinic, UUID practitionerId, Instant start, Instant end) {
-        checkRange(start, end);
-        WeeklySchedule schedule = schedules.schedule(clinic, practitionerId)
-                .orElseThrow(() -> new ApiException.NotFound("Practitioner"));
+    /**
+     * A time that has begun is refused with 422 BOOKING_IN_PAST, unless the caller asked for
+     * back-dating explicitly; only a clinic administrator may (403 BACKDATING_NOT_ALLOWED). True
+     * when the booking is back-dated (the audit event says so).
+     */
+    private static boolean checkNotPast(CurrentUser user, Instant start, Instant now, boolean backdate) {
+        if (!start.isBefore(now)) {
+            return false;
+        }
+        if (!backdate) {
+            throw new ApiException.Unprocessable("BOOKING_IN_PAST",
+                    "The time has already begun; a clinic administrator may back-date with \"backdate\": true");
+        }
+        if (!user.is(Role.CLINIC_ADMIN)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "BACKDATING_NOT_ALLOWED",
+                    "Only a clinic administrator may book a time in the past");
+        }
+        return true;
+    }
+
+    private WeeklySchedule scheduleOf(ClinicId clinic, UUID practitionerId) {
+        return schedules.schedule(clinic, practitionerId).orElseThrow(() -> new ApiException.NotFound("Practitioner"));
+    }
+
+    private void checkWithinHours(ClinicId clinic, WeeklySchedule schedule, Instant start, Instant end) {
         if (!schedule.allows(start, end, clinics.timeZone(clinic))) {
             throw new ApiException.Unprocessable("OUTSIDE_WORKING_HOURS",
                     "The time is outside the practitioner's working hours or during an absence");
