@@ -23,6 +23,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The one place that decides whether a failure is an outage of a dependency (PostgreSQL, Redis)
@@ -41,7 +42,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * retried. A 503, not a 409: nothing about the resource's state is wrong; the race is ours.</li>
  * <li>{@code SERVICE_UNAVAILABLE}: the database or Redis cannot be reached, dropped the connection, is
  * shutting down, has no room (class 08, 53, 58, 57P01–57P03), the pool had no connection in time
- * (SQLTransientConnectionException), a Redis command timed out or was rejected while disconnected.</li>
+ * (SQLTransientConnectionException), a transaction could not start, commit or roll back on its
+ * connection, a Redis command timed out or was rejected while disconnected.</li>
  * </ul>
  */
 public final class Outages {
@@ -100,6 +102,9 @@ public final class Outages {
             case RedisException r -> true;
             case RedisConnectionFailureException r -> true;
             case CannotCreateTransactionException c -> true;
+            // Commit or rollback failed on the connection (a rolled-back request whose connection
+            // died: TransactionTemplate reports the failed rollback, not the original error).
+            case TransactionSystemException x -> true;
             case DataAccessResourceFailureException d -> true;
             case TransientDataAccessResourceException d -> true;
             case QueryTimeoutException q -> true;
