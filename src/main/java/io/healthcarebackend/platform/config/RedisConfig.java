@@ -6,7 +6,9 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -30,10 +32,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @ConditionalOnExpression("'${app.redis.url:}' != ''")
 class RedisConfig {
 
-    /** Without Lettuce's per-command latency histograms (recorded on every command, never read). */
+    /**
+     * Without Lettuce's per-command latency histograms (recorded on every command, never read).
+     * Reconnect attempts back off to one a second at most (Lettuce's default grows to 30 s, which
+     * would keep sign-in refused for up to half a minute after Redis is back).
+     */
     @Bean(destroyMethod = "shutdown")
     ClientResources redisClientResources() {
-        return ClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
+        return ClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
     }
 
     @Bean
