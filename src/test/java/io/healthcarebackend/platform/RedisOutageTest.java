@@ -48,7 +48,7 @@ class RedisOutageTest extends ApiTest {
     private static final int WORKERS = 4;
     /** Per worker: bounds the test in count whatever the machine's speed. */
     private static final int MAX_REQUESTS_PER_WORKER = 4000;
-    /** The Redis timeouts (1 s, 500 ms) plus a margin for a machine busy with both instances and the load. */
+    /** The Redis timeouts (2 s, 500 ms) plus a margin for a machine busy with both instances and the load. */
     private static final Duration SIGN_IN_BOUND = Duration.ofSeconds(20);
     private static final int PROBE_LIMIT = 1000;
 
@@ -65,7 +65,7 @@ class RedisOutageTest extends ApiTest {
     private static Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("app.redis.url", "redis://127.0.0.1:" + REDIS_PORT);
-        settings.put("app.redis.timeout", "1s");
+        settings.put("app.redis.timeout", "2s");
         settings.put("app.rate-limits.redis-url", "redis://127.0.0.1:" + REDIS_PORT);
         settings.put("app.rate-limits.redis-timeout", "500ms");
         settings.put("app.rate-limits.expected-instances", "2");
