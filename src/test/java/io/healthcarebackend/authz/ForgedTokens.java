@@ -69,6 +69,18 @@ final class ForgedTokens {
         return sign(serviceKey, copy(realToken, now, now.plus(Duration.ofMinutes(5))));
     }
 
+    /**
+     * The real token with some claims replaced (user {@code sub}, {@code clinic}, {@code role},
+     * session {@code sid}), signed by the service's key and current: what a holder of the signing key,
+     * or a bug minting tokens, could produce. Only the session check can tell it from a real one.
+     */
+    String withClaims(String realToken, java.util.Map<String, String> replaced) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder(copy(realToken, now, now.plus(Duration.ofMinutes(5))));
+        replaced.forEach(claims::claim);
+        return sign(serviceKey, claims.build());
+    }
+
     private static JWTClaimsSet copy(String realToken, Instant issued, Instant expires) {
         try {
             return new JWTClaimsSet.Builder(SignedJWT.parse(realToken).getJWTClaimsSet())

@@ -1,6 +1,7 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
 import io.healthcarebackend.platform.db.TenantTx;
@@ -98,11 +99,14 @@ class PgSessionStore implements SessionStore {
 
     /** One read; a write only when the network changed or was last noted over 15 s ago. */
     @Override
-    public Session.Liveness touch(ClinicId clinic, UUID id, String network, Instant now, Duration window) {
+    public Session.Liveness touch(CurrentUser token, String network, Instant now, Duration window) {
+        ClinicId clinic = token.clinicId();
+        UUID id = token.sessionId();
         return tx.inClinic(clinic, () -> {
             Optional<Seen> seen = jdbc.sql("select network, network_at, flag from auth_sessions" + THIS_SESSION
-                    + " and expires_at > :now and idle_expires_at > :now")
-                    .param("id", id).param("clinic", clinicValue(clinic)).param("now", ts(now))
+                    + " and user_id = :user and role = :role and expires_at > :now and idle_expires_at > :now")
+                    .param("id", id).param("clinic", clinicValue(clinic)).param("user", token.id().value())
+                    .param("role", token.role().name()).param("now", ts(now))
                     .query((rs, row) -> new Seen(rs.getString("network"), instant(rs, "network_at"),
                             rs.getString("flag")))
                     .optional();

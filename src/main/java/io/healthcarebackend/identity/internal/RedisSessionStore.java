@@ -1,6 +1,7 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.Role;
 import io.healthcarebackend.platform.UserId;
 import io.healthcarebackend.platform.config.RuntimeSettings;
@@ -49,10 +50,13 @@ class RedisSessionStore implements SessionStore {
               return 1
             end
             return 0""", Long.class);
-    /** 0 gone (or another clinic's), 1 alive, 2 alive but another network used it within the window. */
+    /**
+     * 0 gone (or not the token's: another clinic, user or role), 1 alive, 2 alive but another
+     * network used it within the window.
+     */
     private static final RedisScript<Long> TOUCH = RedisScript.of("""
-            local f = redis.call('HMGET', KEYS[1], 'clinic', 'net', 'netAt', 'flag')
-            if not f[1] or f[1] ~= ARGV[1] then return 0 end
+            local f = redis.call('HMGET', KEYS[1], 'clinic', 'net', 'netAt', 'flag', 'user', 'role')
+            if not f[1] or f[1] ~= ARGV[1] or f[5] ~= ARGV[5] or f[6] ~= ARGV[6] then return 0 end
             local result = 1
             if ARGV[2] ~= '' then
               if f[2] and f[2] ~= '' and f[2] ~= ARGV[2] and (not f[4] or f[4] == '')
@@ -165,9 +169,10 @@ class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public Session.Liveness touch(ClinicId clinic, UUID id, String network, Instant now, Duration window) {
-        Long answer = redis.execute(TOUCH, List.of(key(id)), clinicValue(clinic), nonNull(network), millis(now),
-                Long.toString(window.toMillis()));
+    public Session.Liveness touch(CurrentUser token, String network, Instant now, Duration window) {
+        Long answer = redis.execute(TOUCH, List.of(key(token.sessionId())), clinicValue(token.clinicId()),
+                nonNull(network), millis(now), Long.toString(window.toMillis()), token.id().toString(),
+                token.role().name());
         if (answer == null || answer == 0L) {
             return Session.Liveness.GONE;
         }

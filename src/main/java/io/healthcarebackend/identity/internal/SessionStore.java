@@ -1,6 +1,7 @@
 package io.healthcarebackend.identity.internal;
 
 import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.CurrentUser;
 import io.healthcarebackend.platform.UserId;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +32,13 @@ interface SessionStore {
     List<Session> listOf(ClinicId clinic, UserId user);
 
     /**
-     * Whether the session is alive, noting the network it is used from now (a keyed hash, may be
-     * null): {@link Session.Liveness#OTHER_NETWORK_AT_ONCE} when another network used it less
-     * than {@code window} ago and the session is not flagged yet.
+     * Whether the session an access token names is alive and is the token's: same user, clinic and
+     * role as the session record (else {@link Session.Liveness#GONE}, the record untouched). Notes
+     * the network it is used from now (a keyed hash, may be null):
+     * {@link Session.Liveness#OTHER_NETWORK_AT_ONCE} when another network used it less than
+     * {@code window} ago and the session is not flagged yet.
      */
-    Session.Liveness touch(ClinicId clinic, UUID id, String network, Instant now, Duration window);
+    Session.Liveness touch(CurrentUser token, String network, Instant now, Duration window);
 
     /** Marks the session as suspicious, with the reason. */
     void flag(ClinicId clinic, UUID id, String reason);

@@ -17,6 +17,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * the result of verifying that very text; an entry lives no longer than the token is valid, and
  * expiry is checked again on every use. Failures are never cached. Whether the session behind the
  * token is still alive is checked separately on every request ({@link SessionLivenessCache}).
+ * Verification needs nothing but the public keys in memory, so it keeps working through a Redis
+ * or database outage.
  */
 final class VerifiedTokenCache implements JwtDecoder {
 

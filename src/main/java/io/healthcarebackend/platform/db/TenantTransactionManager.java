@@ -10,6 +10,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 
 /**
  * Starts every transaction with the current clinic handed to PostgreSQL
@@ -20,6 +21,11 @@ import org.springframework.transaction.TransactionDefinition;
  *
  * <p>Inside a request the same statement sets {@code statement_timeout} to what is left of the
  * request's budget ({@link RequestDeadline}), also transaction-local.
+ *
+ * <p>A commit that fails because the connection broke has an unknown outcome (the server may have
+ * committed before the connection went): it is raised as {@link CommitOutcomeUnknown}. A commit
+ * the server refused (a deferred constraint, a serialization failure) keeps its own error: that
+ * transaction was rolled back.
  */
 class TenantTransactionManager extends JdbcTransactionManager {
 
@@ -44,6 +50,18 @@ class TenantTransactionManager extends JdbcTransactionManager {
             run(connection, "select set_config('app.clinic_id', ?, true)", clinic.get().toString());
         } else if (timeout != null) {
             run(connection, "select set_config('statement_timeout', ?, true)", timeout);
+        }
+    }
+
+    @Override
+    protected void doCommit(DefaultTransactionStatus status) {
+        try {
+            super.doCommit(status);
+        } catch (RuntimeException e) {
+            if (PgErrors.connectionLost(e)) {
+                throw new CommitOutcomeUnknown(e);
+            }
+            throw e;
         }
     }
 

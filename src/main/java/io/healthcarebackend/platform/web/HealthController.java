@@ -16,9 +16,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The probes. {@code /health} is the operator's view (database, Redis, uptime); readiness also
- * turns 503 while the instance drains on shutdown, so a load balancer stops sending it requests.
- * Liveness checks only the process itself: a database outage must not get every pod restarted.
+ * The probes. {@code /health} is the operator's view (database, Redis, uptime): 503 "degraded" when
+ * a dependency is down. Readiness says only whether this instance takes traffic: 503 while it
+ * drains on shutdown, so a load balancer stops sending it requests, and never because of a shared
+ * dependency — Redis or the database down would take every instance out of the load balancer at
+ * once, although each still answers (reads on valid tokens through a Redis outage, 503 problems
+ * otherwise, which clients retry) — and asks none, so it answers at once. Liveness checks only the
+ * process itself: a database outage must not get every pod restarted.
  */
 @RestController
 class HealthController {
@@ -38,12 +42,18 @@ class HealthController {
 
     @GetMapping("/health")
     ResponseEntity<Map<String, Object>> health() {
-        return report(true);
+        return report();
     }
 
+    /** Answers at once: it asks no dependency (a probe that waits on an unreachable Redis times out). */
     @GetMapping("/health/readiness")
     ResponseEntity<Map<String, Object>> readiness() {
-        return report(availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
+        boolean accepting = availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", accepting ? "ok" : "draining");
+        body.put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        body.put("role", settings.role().name().toLowerCase());
+        return ResponseEntity.status(accepting ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
     }
 
     @GetMapping("/health/liveness")
@@ -53,13 +63,13 @@ class HealthController {
                 .body(Map.of("status", live ? "ok" : "broken"));
     }
 
-    private ResponseEntity<Map<String, Object>> report(boolean accepting) {
+    private ResponseEntity<Map<String, Object>> report() {
         String database = databaseState();
         String redisState = redisState();
-        boolean ok = accepting && database.equals("connected")
+        boolean ok = database.equals("connected")
                 && (redisState.equals("connected") || redisState.equals("not configured"));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ok ? "ok" : (accepting ? "degraded" : "draining"));
+        body.put("status", ok ? "ok" : "degraded");
         body.put("database", database);
         body.put("redis", redisState);
         body.put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);

@@ -12,13 +12,21 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Errors raised outside Spring MVC (the servlet container, the HTTP firewall rejecting a
  * malformed URL) end up on {@code /error}: render them as problem+json like every other error,
- * never as the container's default page or with exception details.
+ * never as the container's default page or with exception details. An exception a filter let
+ * escape (the security chain's session check, the tenancy filter, the rate limiter) arrives here
+ * too: an outage among its causes is the same 503 as in a controller ({@link Outages}).
  */
 @RestController
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+            var outage = Outages.of(failure);
+            if (outage.isPresent()) {
+                return Outages.answer(outage.get(), failure, request);
+            }
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // A client asking for /error itself (no error being forwarded) gets what any unknown path gets.
         HttpStatus status = code == null ? HttpStatus.NOT_FOUND

@@ -28,9 +28,17 @@ final class ProblemErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.isCommitted() || response.getContentWritten() > 0) {
             return;
         }
+        var outage = status == 500 ? Outages.of(error) : java.util.Optional.<Outages.Outage>empty();
+        if (outage.isPresent()) {
+            // An outage that escaped before any error page could render it: the same 503 as anywhere.
+            status = 503;
+            response.setStatus(status);
+            response.setHeader("Retry-After", "1");
+        }
         HttpStatus resolved = HttpStatus.resolve(status);
         String title = resolved == null ? "Error" : resolved.getReasonPhrase();
-        String code = status == 404 ? "NOT_FOUND" : status < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR";
+        String code = outage.map(Outages.Outage::code)
+                .orElse(status == 404 ? "NOT_FOUND" : status < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR");
         byte[] bytes = new byte[16];
         ThreadLocalRandom.current().nextBytes(bytes);
         String traceId = HexFormat.of().formatHex(bytes);

@@ -5,15 +5,17 @@ import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.security.AuditedRequests;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import io.lettuce.core.RedisException;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
-import io.healthcarebackend.platform.db.PgErrors;
-import io.healthcarebackend.platform.db.RequestDeadline;
-import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -38,7 +40,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Turns every exception into problem+json. Client mistakes become 4xx with a stable code and a
- * message that names the field, never the value (values may be PHI). Anything unexpected is a
+ * message that names the field, never the value (values may be PHI). An outage of the database or
+ * Redis is a 503 ({@link Outages}), however deep it is wrapped. Anything else unexpected is a
  * 500 with a generic message; the stack trace goes to the log, never to the client. Every refusal
  * and failure of a signed-in user's request is reported for auditing first; if it cannot be
  * recorded the answer is that 503 instead.
@@ -60,7 +63,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return denied(e, request);
         }
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-            return respond(e.status(), e.code(), e.getMessage(), request);
+            return ResponseEntity.status(e.status()).header(HttpHeaders.RETRY_AFTER, "1")
+                    .body(Problems.of(e.status(), e.code(), e.getMessage(), request));
         }
         return failed(e.status(), e.code(), e.getMessage(), request);
     }
@@ -125,18 +129,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return failed(HttpStatus.CONFLICT, "CONFLICT", "The change conflicts with existing data", request);
     }
 
+    /**
+     * Outages of the database or Redis, however they surface (Spring's translations, the driver's
+     * or Lettuce's own exceptions, a failed commit): one 503 each, decided by {@link Outages}.
+     */
     @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class,
-            TransientDataAccessException.class})
-    ResponseEntity<ProblemDetail> unavailable(RuntimeException e, HttpServletRequest request) {
-        if (e instanceof DataAccessException d && PgErrors.is(d, PgErrors.QUERY_CANCELED)) {
-            log.warn("Request stopped at its time budget: {} {}", request.getMethod(),
-                    request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
-            ApiException timedOut = RequestDeadline.timedOut();
-            return respond(timedOut.status(), timedOut.code(), timedOut.getMessage(), request);
-        }
-        log.error("Database unavailable: {}", e.getClass().getSimpleName());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "Try again shortly", request));
+            TransientDataAccessException.class, TransactionSystemException.class, RedisSystemException.class,
+            RedisException.class, SQLException.class})
+    ResponseEntity<ProblemDetail> unavailable(Exception e, HttpServletRequest request) {
+        return outage(e, request).orElseGet(() -> unexpected(e, request));
     }
 
     /** No transaction could start: the request's time budget was spent, or no connection came in time. */
@@ -159,8 +160,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return failed(HttpStatus.BAD_REQUEST, SupportedRange.CODE, SupportedRange.DETAIL, request);
     }
 
+    private Optional<ResponseEntity<ProblemDetail>> outage(Throwable e, HttpServletRequest request) {
+        return Outages.of(e).map(outage -> {
+            if (outage == Outages.REQUEST_TIMEOUT) {
+                log.warn("Request stopped at its time budget: {} {}", request.getMethod(),
+                        request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
+            }
+            return Outages.answer(outage, e, request);
+        });
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        Optional<ResponseEntity<ProblemDetail>> outage = outage(e, request);
+        if (outage.isPresent()) {
+            return outage.get(); // wrapped somewhere deep inside something else
+        }
         log.error("Unhandled error", e);
         return failed(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Unexpected error", request);
     }
