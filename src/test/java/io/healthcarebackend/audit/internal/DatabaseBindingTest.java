@@ -58,6 +58,7 @@ class DatabaseBindingTest {
     void twoDatabasesOfOneCheckoutKeepTheirOwnFilesAndAnotherDatabasesFileIsRefused() throws Exception {
         Map<String, String> perDatabase = Map.of(
                 "app.audit.checkpoint-dir", root.resolve("{database-id}/audit-checkpoints").toString(),
+                "app.audit.export-dir", root.resolve("{database-id}/audit-exports").toString(),
                 "app.audit.dev-key-file", root.resolve("{database-id}/audit-signing-key").toString(),
                 "app.jwt.dev-key-file", root.resolve("{database-id}/jwt-signing-key.json").toString(),
                 "app.phi.dev-master-keyset-file", root.resolve("{database-id}/phi-master-keyset.json").toString());
@@ -74,12 +75,14 @@ class DatabaseBindingTest {
             for (Path dir : List.of(ofA, ofB)) {
                 assertThat(dir.resolve("audit-checkpoints/checkpoints.ndjson")).isNotEmptyFile();
                 assertThat(dir.resolve("audit-checkpoints/database-id")).hasContent(dir.getFileName().toString());
+                assertThat(dir.resolve("audit-exports/database-id")).hasContent(dir.getFileName().toString());
                 assertThat(dir.resolve("jwt-signing-key.json")).content().contains(dir.getFileName().toString());
             }
         }
 
         // Database B pointed explicitly at a file or store of database A: refused, whichever it is.
         Map<String, String> variables = Map.of("app.audit.checkpoint-dir", "AUDIT_CHECKPOINT_DIR",
+                "app.audit.export-dir", "AUDIT_EXPORT_DIR",
                 "app.audit.dev-key-file", "AUDIT_DEV_KEY_FILE", "app.jwt.dev-key-file", "JWT_DEV_KEY_FILE",
                 "app.phi.dev-master-keyset-file", "PHI_DEV_MASTER_KEYSET_FILE");
         List<String> checkpointsOfA = Files.readAllLines(ofA.resolve("audit-checkpoints/checkpoints.ndjson"));
