@@ -165,7 +165,9 @@ start_instance() {
   local name="$1"
   { supervised "$name" || alive "$name"; } && return 0
   rm -f "$dir/$name.stopping"
-  setsid scripts/cluster.sh supervise "$name" "$dir/$name" </dev/null >>"$dir/$name.log" 2>&1 &
+  # The JDK found once here (java_bin starts a JVM to check its version: seconds on a busy machine).
+  CLUSTER_JAVA="${java:-$(java_bin)}" setsid scripts/cluster.sh supervise "$name" "$dir/$name" </dev/null \
+    >>"$dir/$name.log" 2>&1 &
   echo $! >"$dir/$name.supervisor.pid"
   local deadline=$((SECONDS + 10))
   until alive "$name"; do

@@ -17,7 +17,7 @@ supervise() {
   local name="$1" child="" status delay=1 failures=0 started became_ready
   local max_delay="${CLUSTER_RESTART_MAX_DELAY:-30}" attempts="${CLUSTER_START_ATTEMPTS:-3}"
   # shellcheck disable=SC2034  # used by launch_instance (scripts/cluster.sh)
-  java="$(java_bin)"
+  java="${CLUSTER_JAVA:-$(java_bin)}"
   say() { echo "cluster supervisor: $name: $*"; }
   stopping() { [ -f "$dir/$name.stopping" ]; }
   # shellcheck disable=SC2317  # invoked by the trap
