@@ -15,6 +15,10 @@ export PATH := $(JDK)/bin:$(PATH)
 MVN := ./mvnw -B -q
 JAR := target/healthcare-backend.jar
 JAVA_OPTS ?= -XX:+UseSerialGC -Xms64m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError
+# Every target runs the jar from a private copy (scripts/run-jar.sh: RUN_JAR <JVM options> -- <arguments>):
+# a later `make build` (which jwt-key, rotate-keys, audit-verify, … all run) rewrites $(JAR) in place,
+# and must never pull it from under a running `make run`.
+RUN_JAR := JAR=$(JAR) scripts/run-jar.sh
 
 .PHONY: help
 help: ## List the targets
@@ -36,15 +40,15 @@ db-init: ## Create the development database and roles if missing
 
 .PHONY: run
 run: jdk db-init build ## Start the service on :8088 (development profile, demo data)
-	java $(JAVA_OPTS) -jar $(JAR)
+	$(RUN_JAR) $(JAVA_OPTS) --
 
 .PHONY: run-api
 run-api: jdk db-init build ## Start an API instance only (APP_ROLE=api: serves HTTP, enqueues jobs, runs none) on $${PORT:-8088}
-	APP_ROLE=api java $(JAVA_OPTS) -jar $(JAR)
+	APP_ROLE=api $(RUN_JAR) $(JAVA_OPTS) --
 
 .PHONY: run-worker
 run-worker: jdk db-init build ## Start a worker only (APP_ROLE=worker: runs jobs; /health and /metrics on $${PORT:-8089})
-	APP_ROLE=worker PORT=$${PORT:-8089} java $(JAVA_OPTS) -jar $(JAR)
+	APP_ROLE=worker PORT=$${PORT:-8089} $(RUN_JAR) $(JAVA_OPTS) --
 
 .PHONY: aot
 aot: jdk db-init build ## Build the JDK AOT cache (start-up about twice as fast; see docs/benchmarks.md)
@@ -71,18 +75,19 @@ bench-sse: jdk ## Start the service, hold 10,000 idle real-time event streams, r
 
 .PHONY: jwt-key
 jwt-key: jdk build ## Print a new access-token signing key (JWK) for JWT_SIGNING_KEY
-	@java -jar $(JAR) generate-jwt-key
+	@$(RUN_JAR) -- generate-jwt-key
 
 .PHONY: audit-key
 audit-key: jdk build ## Print a new audit checkpoint signing key pair for AUDIT_SIGNING_KEY
-	@java -jar $(JAR) generate-audit-key
+	@$(RUN_JAR) -- generate-audit-key
 
 .PHONY: audit-verify
 audit-verify: jdk build ## Verify every clinic's audit chain against its signed checkpoints (exit 1 if any is broken)
-	@java $(JAVA_OPTS) -jar $(JAR) audit-verify
+	@$(RUN_JAR) $(JAVA_OPTS) -- audit-verify
+
 .PHONY: phi-master-key
 phi-master-key: jdk build ## Print a new PHI master keyset (base64 Tink JSON) for PHI_MASTER_KEYSET
-	@java -jar $(JAR) generate-phi-master-key
+	@$(RUN_JAR) -- generate-phi-master-key
 
 .PHONY: session-key
 session-key: ## Print a new SESSION_DATA_KEY (32 random bytes, base64)
@@ -90,16 +95,16 @@ session-key: ## Print a new SESSION_DATA_KEY (32 random bytes, base64)
 
 .PHONY: rotate-keys
 rotate-keys: jdk db-init build ## Rotate the PHI clinic keys and re-wrap every patient key (resumes an interrupted run)
-	java $(JAVA_OPTS) -jar $(JAR) rotate-keys
+	$(RUN_JAR) $(JAVA_OPTS) -- rotate-keys
 
 .PHONY: audit-retention
 audit-retention: jdk build ## Export and drop the audit months past retention now (the service also does it daily)
-	@java $(JAVA_OPTS) -jar $(JAR) audit-retention
+	@$(RUN_JAR) $(JAVA_OPTS) -- audit-retention
 
 .PHONY: audit-verify-export
 audit-verify-export: jdk build ## Verify an audit export without the database: FILE=<audit-YYYY-MM.ndjson.gz> [PUBLIC_KEY=<base64>]
 	@test -n "$(FILE)" || { echo "usage: make audit-verify-export FILE=<audit-YYYY-MM.ndjson.gz> [PUBLIC_KEY=<base64 X.509>]" >&2; exit 2; }
-	@java -jar $(JAR) audit-verify-export "$(FILE)" $(if $(PUBLIC_KEY),--public-key "$(PUBLIC_KEY)")
+	@$(RUN_JAR) -- audit-verify-export "$(FILE)" $(if $(PUBLIC_KEY),--public-key "$(PUBLIC_KEY)")
 
 .PHONY: clean
 clean: ## Remove build output

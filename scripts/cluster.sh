@@ -3,9 +3,11 @@
 # HAProxy in front on 127.0.0.1:$CLUSTER_PORT, against the local PostgreSQL and Redis.
 # docs/local-cluster.md describes it; the make targets (make/cluster.mk) call it.
 #
-# Usage: scripts/cluster.sh up | down | status | logs [name] | restart | roll
+# Usage: scripts/cluster.sh up | down | status | logs [name] | restart | roll   (supervise <name>: internal)
 #   up       start what is not running (the first API instance alone first: it creates the development
-#            keys and the demo data, the others then share them), wait until every instance is ready
+#            keys and the demo data, the others then share them), wait until every instance is ready.
+#            Each instance runs under a small supervisor (scripts/cluster/supervise.sh) that restarts it
+#            with back-off when it exits unexpectedly (a crash, kill -9), never when down/restart/roll stop it
 #   down     stop HAProxy, then every instance (SIGTERM, bounded wait, then SIGKILL); idempotent
 #   status   each instance's pid and readiness, HAProxy's view of the API servers
 #   logs     follow the logs (tail -F) of all instances and HAProxy, or of one (api1, api2, api3, worker, haproxy)
@@ -22,7 +24,12 @@
 #   CLUSTER_INSTANCE_BASE_PORT [8090]    api1..api3 on base+1..base+3, the worker on base+4
 #   CLUSTER_HEAP [384m]                  -Xmx of each instance (4 JVMs share the machine)
 #   CLUSTER_JAR [target/healthcare-backend.jar]
-#   CLUSTER_READY_TIMEOUT [120]          seconds an instance may take to become ready
+#   CLUSTER_READY_TIMEOUT [120]          seconds a starting instance may go without progress (no new log
+#                                        line, no CPU time) before the wait for its readiness fails
+#   CLUSTER_READY_MAX [300 x load]       overall bound of that wait: 300 s times the load average per core
+#                                        (at least 1, at most 10) unless set
+#   CLUSTER_RESTART_MAX_DELAY [30]       the supervisor's back-off between restarts: 1 s, doubling, capped here
+#   CLUSTER_START_ATTEMPTS [3]           consecutive starts that never became ready before the supervisor gives up
 #   CLUSTER_DRAIN_TIMEOUT [30]           seconds to wait for a drained server's sessions to end
 #   CLUSTER_STOP_TIMEOUT [45]            seconds between SIGTERM and SIGKILL (above SHUTDOWN_TIMEOUT, 30 s)
 #   CLUSTER_LOAD_CONCURRENCY [4] CLUSTER_LOAD_RATE [40] CLUSTER_LOAD_MAX_SECONDS [300]
@@ -43,7 +50,7 @@ port="${CLUSTER_PORT:-8080}"
 base_port="${CLUSTER_INSTANCE_BASE_PORT:-8090}"
 heap="${CLUSTER_HEAP:-384m}"
 jar_source="${CLUSTER_JAR:-target/healthcare-backend.jar}"
-ready_timeout="${CLUSTER_READY_TIMEOUT:-120}"
+ready_stall="${CLUSTER_READY_TIMEOUT:-120}"
 drain_timeout="${CLUSTER_DRAIN_TIMEOUT:-30}"
 stop_timeout="${CLUSTER_STOP_TIMEOUT:-45}"
 java_opts="${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -XX:+ExitOnOutOfMemoryError}"
@@ -117,9 +124,21 @@ wait_exit() {
 ours() { [ -n "$1" ] && ! gone "$1" && { [ -z "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ] || alive_pid "$1"; }; }
 alive_pid() { [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$dir/"; }
 
-# SIGTERM (the service shuts down gracefully: in-flight requests finish), then SIGKILL past the bound.
+# The supervisor of instance $1 runs (it restarts the instance when it exits unexpectedly).
+supervised() {
+  local pid
+  pid="$(pid_of "$1.supervisor")"
+  [ -n "$pid" ] && ! gone "$pid" && alive_pid "$pid"
+}
+
+# Tells the supervisor of instance $1 that its next exit is intended (down, restart, roll): no restart.
+intend_stop() { touch "$dir/$1.stopping"; }
+
+# SIGTERM (the service shuts down gracefully: in-flight requests finish), then SIGKILL past the bound;
+# then the supervisor, which exits once the instance has.
 stop_process() {
   local name="$1" pid
+  intend_stop "$name"
   pid="$(pid_of "$name")"
   if ours "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
@@ -129,15 +148,39 @@ stop_process() {
       wait_exit "$pid" 10 || die "$name (pid $pid) survived SIGKILL"
     fi
   fi
-  rm -f "$dir/$name.pid"
+  pid="$(pid_of "$name.supervisor")"
+  if ours "$pid" && ! wait_exit "$pid" 10; then
+    # It was starting a new instance as the stop came: its TERM trap stops that one too.
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_exit "$pid" "$stop_timeout" || { kill -KILL "$pid" 2>/dev/null || true; wait_exit "$pid" 5 || true; }
+  fi
+  rm -f "$dir/$name.pid" "$dir/$name.supervisor.pid" "$dir/$name.stopping"
 }
 
 ready() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$(instance_port "$1")/health/readiness" 2>/dev/null; }
 
-# Starts instance $1 (unless it runs) as a background process of its own session, logging to $dir/$1.log.
+# Starts instance $1 (unless it runs) under its supervisor, a background process of its own session
+# that launches the JVM, logging to $dir/$1.log, and restarts it when it exits unexpectedly.
 start_instance() {
+  local name="$1"
+  { supervised "$name" || alive "$name"; } && return 0
+  rm -f "$dir/$name.stopping"
+  # The JDK found once here (java_bin starts a JVM to check its version: seconds on a busy machine).
+  CLUSTER_JAVA="${java:-$(java_bin)}" setsid scripts/cluster.sh supervise "$name" "$dir/$name" </dev/null \
+    >>"$dir/$name.log" 2>&1 &
+  echo $! >"$dir/$name.supervisor.pid"
+  local deadline=$((SECONDS + 10))
+  until alive "$name"; do
+    supervised "$name" || { tail -n 20 "$dir/$name.log" >&2 || true; die "$name's supervisor exited (log: $dir/$name.log)"; }
+    [ "$SECONDS" -lt "$deadline" ] || die "$name's supervisor started no JVM within 10s (log: $dir/$name.log)"
+    sleep 0.1
+  done
+  log "started $name (pid $(pid_of "$name"), supervisor $(pid_of "$name.supervisor"), port $(instance_port "$name"))"
+}
+
+# The JVM of instance $1, in the foreground of the calling supervisor's background job (see supervise.sh).
+launch_instance() {
   local name="$1" role=api demo=false
-  alive "$name" && return 0
   [ "$name" = worker ] && role=worker
   # Demo data is seeded by one instance only (the seed checks, then inserts: two at once could race).
   [ "$name" = api1 ] && demo="${DEMO_ENABLED:-true}"
@@ -146,21 +189,43 @@ start_instance() {
     TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.1}" \
     RATE_LIMIT_IP="${RATE_LIMIT_IP:-100000}" RATE_LIMIT_USER="${RATE_LIMIT_USER:-100000}" \
     RATE_LIMIT_CLINIC="${RATE_LIMIT_CLINIC:-100000}" RATE_LIMIT_EXPECTED_INSTANCES="${RATE_LIMIT_EXPECTED_INSTANCES:-3}" \
-    setsid "$java" $java_opts "-Xmx$heap" -jar "$jar" </dev/null >>"$dir/$name.log" 2>&1 &
-  echo $! >"$dir/$name.pid"
-  log "started $name (pid $!, role $role, port $(instance_port "$name"))"
+    exec "$java" $java_opts "-Xmx$heap" -jar "$jar" </dev/null
 }
 
-# Waits until instance $1 answers 200 on /health/readiness; fails (with its last log lines) when it
-# exits or takes longer than CLUSTER_READY_TIMEOUT.
+# CPU time (clock ticks) process $1 has used so far; 0 when it is gone.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0; }
+
+# The overall bound of a readiness wait: CLUSTER_READY_MAX, or 300 s per unit of load average per core
+# (1 to 10 units), so a start on a busy machine is not failed for being slow.
+ready_bound() {
+  if [ -n "${CLUSTER_READY_MAX:-}" ]; then
+    echo "$CLUSTER_READY_MAX"
+    return
+  fi
+  awk -v cores="$(nproc 2>/dev/null || echo 1)" '{ f = $1 / cores; f = (f < 1) ? 1 : (f > 10 ? 10 : f);
+    printf "%d\n", 300 * f }' /proc/loadavg 2>/dev/null || echo 300
+}
+
+# Waits until instance $1 answers 200 on /health/readiness. Keeps waiting while the instance makes
+# progress (its log grows or it uses CPU time) and while its supervisor restarts it; fails (with its
+# last log lines) when it made no progress for CLUSTER_READY_TIMEOUT, when the wait passes
+# ready_bound, or when its supervisor gave up.
 wait_ready() {
-  local name="$1" deadline=$((SECONDS + ready_timeout))
+  local name="$1" started=$SECONDS progress=$SECONDS bound mark="" now pid
+  bound="$(ready_bound)"
   until ready "$name"; do
-    if ! alive "$name"; then
+    if ! alive "$name" && ! supervised "$name"; then
       tail -n 20 "$dir/$name.log" >&2 || true
-      die "$name exited while starting (log: $dir/$name.log)"
+      die "$name exited while starting and its supervisor gave up (log: $dir/$name.log)"
     fi
-    [ "$SECONDS" -lt "$deadline" ] || die "$name not ready within ${ready_timeout}s (log: $dir/$name.log)"
+    pid="$(pid_of "$name")"
+    now="$(stat -c %s "$dir/$name.log" 2>/dev/null || echo 0):${pid:-none}:$(cpu_ticks "${pid:-0}")"
+    [ "$now" = "$mark" ] || { mark="$now"; progress=$SECONDS; }
+    if [ $((SECONDS - progress)) -ge "$ready_stall" ]; then
+      tail -n 20 "$dir/$name.log" >&2 || true
+      die "$name is not ready and made no progress for ${ready_stall}s (CLUSTER_READY_TIMEOUT; log: $dir/$name.log)"
+    fi
+    [ $((SECONDS - started)) -lt "$bound" ] || die "$name not ready within ${bound}s (CLUSTER_READY_MAX; log: $dir/$name.log)"
     sleep 0.5
   done
 }
@@ -260,19 +325,21 @@ cmd_down() {
     log "stopped haproxy"
   fi
   rm -f "$dir/haproxy.pid" "$sock"
-  # SIGTERM to all at once (each shuts down gracefully), then wait for each, SIGKILL past the bound.
+  # SIGTERM to all at once (each shuts down gracefully), then wait for each, SIGKILL past the bound;
+  # their supervisors are told first, so none restarts its instance.
   for name in "${all_instances[@]}"; do
     pid="$(pid_of "$name")"
+    { ours "$pid" || supervised "$name"; } && intend_stop "$name"
     if ours "$pid"; then
       kill -TERM "$pid" 2>/dev/null || true
-      stopping+=("$name")
     fi
+    { ours "$pid" || supervised "$name"; } && stopping+=("$name")
   done
   for name in "${stopping[@]}"; do
     stop_process "$name"
     log "stopped $name"
   done
-  for name in "${all_instances[@]}"; do rm -f "$dir/$name.pid"; done
+  for name in "${all_instances[@]}"; do rm -f "$dir/$name.pid" "$dir/$name.supervisor.pid" "$dir/$name.stopping"; done
   log "down"
 }
 
@@ -284,6 +351,8 @@ cmd_status() {
       if ready "$name"; then state=ready; else state=not-ready; fi
       printf '%-8s %-8s %-6s %-10s %s\n' "$name" "$(pid_of "$name")" "$(instance_port "$name")" "$state" \
         "$( [ "$name" = worker ] || ! alive haproxy || server_stat "$name" status)"
+    elif supervised "$name"; then
+      printf '%-8s %-8s %-6s %-10s\n' "$name" - "$(instance_port "$name")" restarting
     else
       printf '%-8s %-8s %-6s %-10s\n' "$name" - "$(instance_port "$name")" stopped
     fi
@@ -342,7 +411,10 @@ cmd_restart() {
     return
   fi
   local name
-  for name in haproxy "${all_instances[@]}"; do alive "$name" || die "$name is not running: make cluster-up first"; done
+  alive haproxy || die "haproxy is not running: make cluster-up first"
+  for name in "${all_instances[@]}"; do
+    alive "$name" || supervised "$name" || die "$name is not running: make cluster-up first"
+  done
   java="$(java_bin)"
   install_jar
   for name in "${api_instances[@]}"; do
@@ -360,5 +432,6 @@ case "${1:-}" in
   logs) shift; cmd_logs "$@" ;;
   restart) cmd_restart ;;
   roll) source scripts/cluster/roll.sh; cmd_roll ;;
+  supervise) source scripts/cluster/supervise.sh; supervise "$2" ;;
   *) echo "usage: scripts/cluster.sh up | down | status | logs [name] | restart | roll" >&2; exit 2 ;;
 esac

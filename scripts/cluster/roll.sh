@@ -126,6 +126,7 @@ cmd_roll() {
       inflight_begin "$name"
       local pid t1=$SECONDS
       pid="$(pid_of "$name")"
+      intend_stop "$name"   # its supervisor must not restart it: restart_instance does, below
       kill -TERM "$pid"
       readiness_seen="$(watch_readiness "$pid" "$name")"
       wait_exit "$pid" "$stop_timeout" || die "$name did not exit within ${stop_timeout}s of SIGTERM"

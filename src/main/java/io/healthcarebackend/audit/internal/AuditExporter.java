@@ -1,5 +1,7 @@
 package io.healthcarebackend.audit.internal;
 
+import io.healthcarebackend.platform.crypto.BoundDirectory;
+import io.healthcarebackend.platform.crypto.DatabaseIdentity;
 import io.healthcarebackend.audit.internal.AuditExportFormat.ChainRange;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
@@ -59,7 +61,8 @@ class AuditExporter {
 
     AuditExporter(DataSource dataSource, PlatformTransactionManager transactions, CheckpointSigner signer,
             CheckpointStore checkpoints, Clock clock,
-            @Value("${app.audit.export-dir:var/audit-exports}") String dir) {
+            @Value("${app.audit.export-dir:var/databases/{database-id}/audit-exports}") String dir,
+            DatabaseIdentity database) {
         this.streaming = new JdbcTemplate(dataSource);
         this.streaming.setFetchSize(1_000);
         this.readOnly = new TransactionTemplate(transactions);
@@ -67,7 +70,9 @@ class AuditExporter {
         this.signer = signer;
         this.checkpoints = checkpoints;
         this.clock = clock;
-        this.dir = Path.of(dir);
+        // Bound to the database like the checkpoint store: another database's export of the same
+        // month would overwrite this one's.
+        this.dir = BoundDirectory.bind("AUDIT_EXPORT_DIR", dir, null, database);
     }
 
     static String fileName(YearMonth month) {

@@ -1,10 +1,8 @@
 package io.healthcarebackend.audit.internal;
 
-import java.io.IOException;
+import io.healthcarebackend.platform.crypto.DatabaseIdentity;
+import io.healthcarebackend.platform.crypto.DevKeyFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,12 +21,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ed25519 signatures over audit checkpoints. The key pair comes from {@code AUDIT_SIGNING_KEY}
- * ({@code <base64 PKCS#8 private>:<base64 X.509 public>}, as {@code make audit-key} prints it); development generates one into a file. Verification also accepts the public
+ * ({@code <base64 PKCS#8 private>:<base64 X.509 public>}, as {@code make audit-key} prints it); development generates one into a file
+ * bound to its database ({@link DevKeyFile}). Verification also accepts the public
  * keys of earlier signing keys ({@code AUDIT_PREVIOUS_PUBLIC_KEYS}, base64 X.509, comma separated),
  * so rotating the key keeps old checkpoints checkable. A key's id is a digest of its public key.
  */
 @Component
 class CheckpointSigner {
+
+    /** The default before development keys were bound to their database; adopted once (DevKeyFile). */
+    private static final String LEGACY_DEV_KEY_FILE = "var/dev-audit-signing-key";
 
     private final PrivateKey signingKey;
     private final String keyId;
@@ -37,8 +39,12 @@ class CheckpointSigner {
     CheckpointSigner(@Value("${app.audit.signing-key:}") String signingKey,
             @Value("${app.audit.previous-public-keys:}") String previous,
             @Value("${app.audit.generate-if-missing:false}") boolean generateIfMissing,
-            @Value("${app.audit.dev-key-file:var/dev-audit-signing-key}") String devKeyFile) {
-        KeyPair pair = signingKey.isBlank() ? devKey(generateIfMissing, Path.of(devKeyFile)) : pairOf(signingKey.strip());
+            @Value("${app.audit.dev-key-file:var/databases/{database-id}/audit-signing-key}") String devKeyFile,
+            DatabaseIdentity database) {
+        KeyPair pair = signingKey.isBlank()
+                ? devKey(generateIfMissing, DevKeyFile.of("AUDIT_DEV_KEY_FILE", devKeyFile, LEGACY_DEV_KEY_FILE,
+                        DevKeyFile.Format.TEXT, database))
+                : pairOf(signingKey.strip());
         this.signingKey = pair.getPrivate();
         this.keyId = keyId(pair.getPublic());
         trusted.put(keyId, pair.getPublic());
@@ -103,22 +109,11 @@ class CheckpointSigner {
         }
     }
 
-    private static KeyPair devKey(boolean generateIfMissing, Path file) {
+    private static KeyPair devKey(boolean generateIfMissing, DevKeyFile file) {
         if (!generateIfMissing) {
             throw new IllegalStateException("AUDIT_SIGNING_KEY is not set (generate one with `make audit-key`)");
         }
-        try {
-            if (!Files.exists(file)) {
-                if (file.getParent() != null) {
-                    Files.createDirectories(file.getParent());
-                }
-                Files.writeString(file, io.healthcarebackend.audit.AuditKeyGenerator.generate());
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            }
-            return pairOf(Files.readString(file).strip());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read or write the development audit key " + file, e);
-        }
+        return pairOf(file.readOrCreate(io.healthcarebackend.audit.AuditKeyGenerator::generate).strip());
     }
 
     private static KeyPair pairOf(String privateColonPublic) {

@@ -1,5 +1,7 @@
 package io.healthcarebackend.audit.internal;
 
+import io.healthcarebackend.platform.crypto.BoundDirectory;
+import io.healthcarebackend.platform.crypto.DatabaseIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,24 +17,30 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Appends checkpoints as JSON lines to {@code AUDIT_CHECKPOINT_DIR/checkpoints.ndjson}, opened in
- * append mode and synced. Give the directory to a different OS user than the database's, mount it
+ * append mode and synced. The store is bound to its database (see the constructor); by default each
+ * database has its own under {@code var/databases/<database id>/}. Give the directory to a different OS user than the database's, mount it
  * from write-once storage, or ship the file off-box; several instances must share it (a shared
  * volume) or use an object-store implementation of {@link CheckpointStore}.
  */
 @Component
 class FileCheckpointStore implements CheckpointStore {
 
+    /** The default before the store was bound to its database; moved to the database's own once. */
+    private static final Path LEGACY_DIR = Path.of("var/audit-checkpoints");
+
     private final Path file;
     private final JsonMapper json;
 
-    FileCheckpointStore(@Value("${app.audit.checkpoint-dir:var/audit-checkpoints}") String dir, JsonMapper json) {
-        this.file = Path.of(dir).resolve("checkpoints.ndjson");
+    /**
+     * Checkpoints of two databases must never meet in one store: their chains can share ids (the
+     * platform chain, a demo clinic) and the other's checkpoints would fail this one's verification,
+     * a false tamper alarm. So the store is bound to its database ({@link BoundDirectory}): a store
+     * of another database is refused at start.
+     */
+    FileCheckpointStore(@Value("${app.audit.checkpoint-dir:var/databases/{database-id}/audit-checkpoints}") String dir,
+            JsonMapper json, DatabaseIdentity database) {
+        this.file = BoundDirectory.bind("AUDIT_CHECKPOINT_DIR", dir, LEGACY_DIR, database).resolve("checkpoints.ndjson");
         this.json = json;
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the audit checkpoint directory " + dir, e);
-        }
     }
 
     @Override

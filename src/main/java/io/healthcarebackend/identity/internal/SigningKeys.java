@@ -5,32 +5,30 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.healthcarebackend.platform.crypto.DatabaseIdentity;
+import io.healthcarebackend.platform.crypto.DevKeyFile;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The access-token signing key and the public keys that verify tokens (current and previous).
  * In development a key is generated once and kept in a local file so restarts and several local
- * instances agree; elsewhere it must be configured (start-up refuses otherwise).
+ * instances agree, bound to its database ({@link DevKeyFile}: a key file of another database is
+ * refused); elsewhere it must be configured (start-up refuses otherwise).
  */
 @Component
 class SigningKeys {
 
-    private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
+    /** The default before development keys were bound to their database; adopted once (DevKeyFile). */
+    private static final String LEGACY_DEV_KEY_FILE = "var/dev-jwt-signing-key.json";
 
     private final ECKey signing;
     private final JWKSet publicKeys;
 
-    SigningKeys(JwtSettings settings) {
-        this.signing = loadSigningKey(settings);
+    SigningKeys(JwtSettings settings, DatabaseIdentity database) {
+        this.signing = loadSigningKey(settings, database);
         List<JWK> keys = new ArrayList<>();
         keys.add(signing.toPublicJWK());
         keys.addAll(previous(settings.previousPublicKeys()));
@@ -45,31 +43,16 @@ class SigningKeys {
         return publicKeys;
     }
 
-    private static ECKey loadSigningKey(JwtSettings settings) {
+    private static ECKey loadSigningKey(JwtSettings settings, DatabaseIdentity database) {
         if (settings.signingKey() != null && !settings.signingKey().isBlank()) {
             return parse(settings.signingKey());
         }
         if (!settings.generateIfMissing()) {
             throw new IllegalStateException("JWT_SIGNING_KEY is missing (generate one with 'make jwt-key')");
         }
-        Path file = Path.of(settings.devKeyFile());
-        try {
-            if (Files.exists(file)) {
-                return parse(Files.readString(file));
-            }
-            ECKey key = io.healthcarebackend.identity.SigningKeyGenerator.generate();
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, key.toJSONString());
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the file is a development convenience only
-            }
-            log.warn("Generated a development JWT signing key in {}; never use it in production", file);
-            return key;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read or write the development key file " + file, e);
-        }
+        DevKeyFile file = DevKeyFile.of("JWT_DEV_KEY_FILE", settings.devKeyFile(), LEGACY_DEV_KEY_FILE,
+                DevKeyFile.Format.JSON, database);
+        return parse(file.readOrCreate(() -> io.healthcarebackend.identity.SigningKeyGenerator.generate().toJSONString()));
     }
 
     private static ECKey parse(String json) {

@@ -58,6 +58,20 @@ public final class ConfiguredKeyset {
         }
     }
 
+    /**
+     * Like {@link #aead(String, String, boolean, String)}, with the development keyset in a file
+     * bound to the database ({@link DevKeyFile}); {@code devFile} null: no generation.
+     */
+    public static Aead aead(String variable, String configured, DevKeyFile devFile) {
+        if (configured != null && !configured.isBlank()) {
+            return Keysets.aead(parse(variable, configured));
+        }
+        if (devFile == null) {
+            throw new IllegalStateException(variable + " is missing (generate one with 'make phi-master-key')");
+        }
+        return Keysets.aead(parse(devFile.describe(), devFile.readOrCreate(Keysets::generateJson)));
+    }
+
     private static KeysetHandle parse(String variable, String text) {
         String json = text.strip();
         if (!json.startsWith("{")) {

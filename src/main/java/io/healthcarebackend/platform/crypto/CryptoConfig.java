@@ -1,7 +1,11 @@
 package io.healthcarebackend.platform.crypto;
 
+import java.sql.DriverManager;
 import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,11 +16,45 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class CryptoConfig {
 
+    static final String DEFAULT_DEV_FILE = "var/databases/" + DevKeyFile.DATABASE_ID + "/phi-master-keyset.json";
+    /** The default before development keys were bound to their database; adopted once (DevKeyFile). */
+    static final String LEGACY_DEV_FILE = "var/dev-phi-master-keyset.json";
+
+    /**
+     * The data database's identity. Read through the service's DataSource after its migrations
+     * ran; without one (the {@code rotate-keys} command starts only these beans) with a connection
+     * of its own.
+     */
+    @Bean
+    @DependsOnDatabaseInitialization
+    DatabaseIdentity databaseIdentity(ObjectProvider<DataSource> dataSource,
+            @Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username:}") String user,
+            @Value("${spring.datasource.password:}") String password) {
+        return new DatabaseIdentity(() -> {
+            DataSource source = dataSource.getIfAvailable();
+            return source != null ? source.getConnection() : DriverManager.getConnection(url, user, password);
+        });
+    }
+
     @Bean
     MasterKeyProvider masterKeyProvider(@Value("${app.phi.master-keyset:}") String keyset,
             @Value("${app.phi.generate-master-keyset-if-missing:false}") boolean generate,
-            @Value("${app.phi.dev-master-keyset-file:var/dev-phi-master-keyset.json}") String devFile) {
-        return new ConfiguredMasterKey(keyset, generate, devFile);
+            @Value("${app.phi.dev-master-keyset-file:" + DEFAULT_DEV_FILE + "}") String devFile,
+            DatabaseIdentity database) {
+        return new ConfiguredMasterKey(keyset, generate ? DevKeyFile.of(ConfiguredMasterKey.DEV_FILE_VARIABLE,
+                devFile, LEGACY_DEV_FILE, DevKeyFile.Format.JSON, database) : null);
+    }
+
+    /** Refuses to start when the master key does not open the key store's clinic keys. */
+    @Bean
+    MasterKeyCheck masterKeyCheck(MasterKeyProvider master, PostgresPatientKeyStore store,
+            @Value("${app.phi.keystore.url}") String url) {
+        return new MasterKeyCheck(master, store, databaseName(url));
+    }
+
+    static String databaseName(String jdbcUrl) {
+        String path = jdbcUrl.replaceFirst("\\?.*$", "");
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     @Bean

@@ -12,4 +12,9 @@ import com.google.crypto.tink.Aead;
 public interface MasterKeyProvider {
 
     Aead masterKey();
+
+    /** Where the key comes from, for messages: the setting that names it, never the key. */
+    default String source() {
+        return "the PHI master key (" + getClass().getSimpleName() + ")";
+    }
 }

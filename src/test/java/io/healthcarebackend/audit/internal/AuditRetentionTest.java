@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.audit.AuditExports;
 import io.healthcarebackend.audit.AuditKeyGenerator;
 import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.crypto.DatabaseIdentity;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.ApiTest;
 import io.healthcarebackend.support.TestDatabase;
@@ -43,6 +44,10 @@ import tools.jackson.databind.JsonNode;
  * an edited line; the clinic's live chain still verifies from April on.
  */
 class AuditRetentionTest extends ApiTest {
+
+    /** The run's export directory (application-test.yml: one per database). */
+    @Autowired
+    DatabaseIdentity database;
 
     private static final LocalDate TODAY = LocalDate.of(2025, 4, 15); // March 2018 + 84 months has passed, April not
 
@@ -88,7 +93,7 @@ class AuditRetentionTest extends ApiTest {
         assertThat(partitionExists("audit_events_y2018m04")).as("April is not past retention").isTrue();
         assertThat(partitionExists("audit_chain_y2018m04")).isTrue();
 
-        Path file = Path.of("target/test-audit-exports/audit-2018-03.ndjson.gz");
+        Path file = exports().resolve("audit-2018-03.ndjson.gz");
         assertThat(file).exists();
         assertThat(recordedSha256()).isEqualTo(HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
@@ -110,7 +115,7 @@ class AuditRetentionTest extends ApiTest {
                 "--public-key", otherKey)).isEqualTo(1);
 
         // An edited outcome in the file is caught and named.
-        Path edited = Path.of("target/test-audit-exports/edited-2018-03.ndjson.gz");
+        Path edited = exports().resolve("edited-2018-03.ndjson.gz");
         rewrite(file, edited, march.get(1), "\"outcome\":\"SUCCESS\"", "\"outcome\":\"FAILURE\"");
         AuditExportVerifier.Result tampered = new AuditExportVerifier(List.of()).verify(edited);
         assertThat(tampered.valid()).isFalse();
@@ -248,5 +253,9 @@ class AuditRetentionTest extends ApiTest {
         } catch (java.sql.SQLException e) {
             return e.getMessage();
         }
+    }
+
+    private Path exports() {
+        return Path.of("target/test-audit-exports", database.id().toString());
     }
 }
