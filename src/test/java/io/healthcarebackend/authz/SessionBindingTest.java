@@ -97,6 +97,27 @@ class SessionBindingTest extends ApiTest {
                 .as("a new sign-in carries the new role").isEqualTo(200);
     }
 
+    @Test
+    void aRefreshAfterARoleChangeThatReachedNoSessionEndsTheSessionInsteadOfIssuingEitherRole() throws Exception {
+        Clinic clinic = newClinic();
+        User user = clinic.user("RECEPTIONIST");
+        Api.Response login = api.post("/api/v1/auth/login", null, Map.of("email", user.email(), "password", PASSWORD));
+        String access = login.text("accessToken");
+        // The role changes in the database without the revocation that normally goes with it (as when
+        // the session store was unreachable at that moment).
+        try (java.sql.Connection c = io.healthcarebackend.support.TestDatabase.superuserOnTestDb();
+                java.sql.PreparedStatement s = c.prepareStatement("update staff_users set role = 'PRACTITIONER' where id = ?")) {
+            s.setObject(1, java.util.UUID.fromString(user.id()));
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        assertProblem(api.post("/api/v1/auth/refresh", null, Map.of("refreshToken", login.text("refreshToken"))),
+                401, "INVALID_REFRESH_TOKEN");
+        assertProblem(api.get("/api/v1/patients", access), 401, "UNAUTHORIZED");
+        assertThat(api.get("/api/v1/patients", login(user.email(), PASSWORD)).status())
+                .as("a new sign-in carries the new role").isEqualTo(200);
+    }
+
     private static String claim(String token, String name) {
         try {
             return SignedJWT.parse(token).getJWTClaimsSet().getStringClaim(name);

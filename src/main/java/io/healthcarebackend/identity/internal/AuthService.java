@@ -122,10 +122,13 @@ class AuthService {
         StaffUser user = tx.readInClinic(session.clinicId(), () -> users.find(session.clinicId(), session.userId()))
                 .filter(StaffUser::active)
                 .orElse(null);
-        if (user == null) {
+        if (user == null || user.role() != session.role()) {
+            // Inactive, removed, or its role changed while the revocation that goes with a role change
+            // did not reach this session (a store outage): a token for either role would be wrong.
             revocation.end(session.clinicId(), session.id());
             audit.recordDurably(AuditEvent.anonymous(session.clinicId(), AuditAction.SESSION_REVOKED,
-                    AuditOutcome.SUCCESS).resource(SESSION, session.id()).reason("account inactive or removed"));
+                    AuditOutcome.SUCCESS).resource(SESSION, session.id())
+                    .reason(user == null ? "account inactive or removed" : "role changed"));
             throw invalidRefresh();
         }
         if (!suspicious.refreshAllowed(session, client)) {

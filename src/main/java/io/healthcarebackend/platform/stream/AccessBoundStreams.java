@@ -75,7 +75,8 @@ public class AccessBoundStreams implements SmartLifecycle {
     private final Map<PerUser, Integer> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final Cache<UUID, Boolean> recentlyEnded;
-    private final ScheduledThreadPoolExecutor timers;
+    /** Replaced at each start: a stop shuts it down, and a context may be stopped and started again. */
+    private volatile ScheduledThreadPoolExecutor timers;
     /** Session checks in flight at once: a slow session store must not pile up threads. */
     private final Semaphore checking = new Semaphore(CONCURRENT_CHECKS);
     private volatile boolean running;
@@ -106,9 +107,7 @@ public class AccessBoundStreams implements SmartLifecycle {
         this.clock = clock;
         this.recentlyEnded = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(settings.recentlyEnded())
                 .build();
-        this.timers = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().daemon().name("stream-lifetimes").factory());
-        this.timers.setRemoveOnCancelPolicy(true);
+        this.timers = newTimers();
         Gauge.builder("healthcare.stream.leases", open, AtomicInteger::get)
                 .description("Open streams bound to a session and token (event stream and /logger tail) here")
                 .register(meters);
@@ -250,6 +249,13 @@ public class AccessBoundStreams implements SmartLifecycle {
         return System.nanoTime() + jitter(settings.sessionCheck());
     }
 
+    private static ScheduledThreadPoolExecutor newTimers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("stream-lifetimes").factory());
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
+
     private static long jitter(Duration within) {
         return ThreadLocalRandom.current().nextLong(within.toNanos() / 2, within.toNanos() + 1);
     }
@@ -270,6 +276,9 @@ public class AccessBoundStreams implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (timers.isShutdown()) {
+            timers = newTimers();
+        }
         running = true;
         recheck = Thread.ofVirtual().name("stream-session-recheck").start(this::recheckLoop);
         signal.start(this::endSessions, this::catchUp);

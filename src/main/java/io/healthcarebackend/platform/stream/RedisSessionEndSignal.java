@@ -62,6 +62,7 @@ final class RedisSessionEndSignal implements SessionEndSignal {
     /** Subscribes in the background (a start with Redis away waits for nothing), retrying until it can. */
     @Override
     public void start(Consumer<Collection<UUID>> ended, Runnable resubscribed) {
+        closed = false; // a stopped context may be started again (the test framework pauses contexts)
         Thread.ofVirtual().name("session-end-subscribe").start(() -> {
             while (!closed && !trySubscribe(ended, resubscribed)) {
                 try {
