@@ -47,6 +47,9 @@ class ClusterRollingRestartIT {
         ENV.putAll(Map.of("CLUSTER_DIR", DIR.toString(), "CLUSTER_PORT", Integer.toString(base),
                 "CLUSTER_INSTANCE_BASE_PORT", Integer.toString(base), "DATABASE_NAME", DATABASE,
                 "REDIS_KEY_PREFIX", "hbcluster:" + RUN + ":", "REDIS_URL", TestDatabase.REDIS_URL));
+        // The load runs until the roll has ended (stop file); its own bounds only guard against a hang, and
+        // on a busy machine a roll outlasts the defaults (300 s).
+        ENV.putAll(Map.of("CLUSTER_LOAD_MAX_SECONDS", "1800", "CLUSTER_LOAD_MAX_REQUESTS", "200000"));
         // The development keys and audit files of this run stay in its directory, away from var/.
         ENV.putAll(Map.of("JWT_DEV_KEY_FILE", keys.resolve("jwt.json").toString(),
                 "AUDIT_DEV_KEY_FILE", keys.resolve("audit-signing-key").toString(),
