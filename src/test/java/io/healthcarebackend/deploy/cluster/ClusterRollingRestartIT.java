@@ -130,8 +130,32 @@ class ClusterRollingRestartIT {
         List<Long> all = new java.util.ArrayList<>(List.of(after.get("api1"), revived, after.get("api3"),
                 after.get("worker"), haproxyPid));
         all.addAll(supervisors);
+        // `down` returns once each process has exited; an orphan's exit status may still wait for init to
+        // collect it (a zombie runs nothing), so a bounded wait for that rather than an instant look.
+        Instant collected = Instant.now().plus(Duration.ofSeconds(60));
         for (long pid : all) {
-            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process " + pid + " after down").isEmpty();
+            while (running(pid) && Instant.now().isBefore(collected)) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            assertThat(running(pid)).as("process " + pid + " still running after down").isFalse();
+        }
+    }
+
+    /** Alive and not a zombie (exited, waiting to be collected). */
+    private static boolean running(long pid) {
+        if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false; // gone between the two looks
         }
     }
 
