@@ -135,7 +135,7 @@ class StaffEmailMigrationTest {
 
     private static List<UUID> loginLookup(String db, String email) throws SQLException {
         try (Connection c = superuser(db);
-                PreparedStatement s = c.prepareStatement("select id from auth_find_user_by_email(?)")) {
+                PreparedStatement s = c.prepareStatement("select id from auth_find_users_by_email(?)")) {
             s.setString(1, email);
             List<UUID> ids = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {

@@ -5,6 +5,7 @@ import io.healthcarebackend.platform.EmailAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
@@ -43,8 +44,13 @@ class AuthController {
 
     /** {@code totp} takes a TOTP code or a recovery code; {@code recoveryCode} a recovery code. */
     record Login(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 1024) String password,
-            @Size(max = 64) String totp, @Size(max = 64) String recoveryCode) {
+            @Size(max = 64) String totp, @Size(max = 64) String recoveryCode,
+            @Pattern(regexp = CLINIC_CHOICE) String clinicId) {
     }
+
+    /** A clinic id, or {@code platform}: which account to sign in to when one password opens several. */
+    static final String CLINIC_CHOICE =
+            "^(platform|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$";
 
     record Refresh(@NotBlank @Size(max = 256) String refreshToken) {
     }
@@ -60,7 +66,7 @@ class AuthController {
     @PostMapping("/login")
     ResponseEntity<AuthService.Tokens> login(@Valid @RequestBody Login body, HttpServletRequest request) {
         return noStore(passwordLogin.login(EmailAddress.of(body.email()), body.password(),
-                new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client(request)));
+                PasswordLogin.Scope.of(body.clinicId()), new MfaVerifier.Presented(body.totp(), body.recoveryCode()), client(request)));
     }
 
     @PostMapping("/refresh")

@@ -165,7 +165,7 @@ class MfaVerifier {
         }
         log.warn("Second factor of user {} is locked after repeated wrong codes", who.user());
         audit.recordDurably(failure(who, purpose, "second factor locked after repeated wrong codes"));
-        return new MfaProblems.Locked(Duration.between(now, until.get()));
+        return new SignInProblems.Locked(Duration.between(now, until.get()));
     }
 
     private static AuditEvent failure(Subject who, Purpose purpose, String reason) {

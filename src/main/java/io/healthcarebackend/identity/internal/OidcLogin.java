@@ -98,7 +98,10 @@ class OidcLogin {
         } catch (OidcRefusal refusal) {
             throw refused(method, refusal, null);
         }
-        StaffUser user = users.findForLogin(EmailAddress.of(email)).orElse(null);
+        // The address's oldest holder: the provider proved the mailbox, not which clinic's account a
+        // newer holder meant (an account another clinic made with this address must not catch it).
+        StaffUser user = users.holders(EmailAddress.of(email)).stream().findFirst()
+                .map(UserRepository.Holder::account).orElse(null);
         if (user == null) {
             throw refused(method, new OidcRefusal(Kind.NO_ACCOUNT, "no account has the verified e-mail"), null);
         }

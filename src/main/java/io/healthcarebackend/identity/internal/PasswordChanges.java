@@ -5,6 +5,7 @@ import io.healthcarebackend.audit.AuditEvent;
 import io.healthcarebackend.audit.AuditOutcome;
 import io.healthcarebackend.audit.AuditTrail;
 import io.healthcarebackend.platform.CurrentUser;
+import io.healthcarebackend.platform.EmailAddress;
 import io.healthcarebackend.platform.db.TenantTx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,8 @@ class PasswordChanges {
     }
 
     void change(CurrentUser user, String current, String replacement) {
-        confirmation.confirm(user, current, AuditAction.PASSWORD_CHANGED);
-        String hash = passwords.hash(replacement);
+        StaffUser confirmed = confirmation.confirm(user, current, AuditAction.PASSWORD_CHANGED);
+        String hash = passwords.hash(replacement, EmailAddress.of(confirmed.email()));
         tx.inClinic(user.clinicId(), () -> {
             users.updatePassword(user.clinicId(), user.id(), hash);
             audit.recordWithChange(AuditEvent.by(user, AuditAction.PASSWORD_CHANGED, AuditOutcome.SUCCESS)

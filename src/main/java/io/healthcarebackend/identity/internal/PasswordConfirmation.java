@@ -44,9 +44,10 @@ class PasswordConfirmation {
 
     /**
      * Checks {@code password} against the signed-in user's; 403 {@code PASSWORD_REQUIRED} without
-     * one, 403 {@code INVALID_CURRENT_PASSWORD} when wrong, 429 when the account's budget is spent.
+     * one, 403 {@code INVALID_CURRENT_PASSWORD} when wrong, 429 when the account's budget is spent;
+     * returns the account.
      */
-    void confirm(CurrentUser user, String password, AuditAction action) {
+    StaffUser confirm(CurrentUser user, String password, AuditAction action) {
         if (password == null || password.isEmpty()) {
             throw new ApiException(HttpStatus.FORBIDDEN, "PASSWORD_REQUIRED",
                     "This change needs your current password in the request body");
@@ -54,13 +55,14 @@ class PasswordConfirmation {
         StaffUser account = tx.readInClinic(user.clinicId(), () -> users.find(user.clinicId(), user.id()))
                 .orElseThrow(() -> new ApiException.NotFound("User"));
         LoginThrottle.Attempt attempt = throttled(user, account, action);
-        if (!passwords.matches(password, account.passwordHash())) {
+        if (!passwords.matches(password, EmailAddress.of(account.email()), account.passwordHash())) {
             audit.recordDurably(AuditEvent.by(user, action, AuditOutcome.FAILURE)
                     .resource(AuthService.STAFF_USER, user.id().value()).reason("current password wrong"));
             failedLogins.failed(account);
             throw new ApiException(HttpStatus.FORBIDDEN, "INVALID_CURRENT_PASSWORD", "The current password is wrong");
         }
         attempt.succeeded();
+        return account;
     }
 
     private LoginThrottle.Attempt throttled(CurrentUser user, StaffUser account, AuditAction action) {

@@ -66,7 +66,7 @@ class SecondFactor {
                 return null;
             });
             refused(user, firstFactor + " correct; clinic requires a second factor, enrollment token issued");
-            throw new MfaProblems.EnrollmentRequired(token.encode(), settings.enrollmentTokenTtl());
+            throw new SignInProblems.EnrollmentRequired(token.encode(), settings.enrollmentTokenTtl());
         }
         return firstFactor;
     }

@@ -51,18 +51,30 @@ class UserRepository {
                 .query(UserRepository::map).optional();
     }
 
-    /** Login lookup across clinics, through the narrow SECURITY DEFINER function. */
-    Optional<StaffUser> findForLogin(EmailAddress email) {
-        return jdbc.sql("select id, clinic_id, role, password_hash, active from auth_find_user_by_email(:email)")
+    /**
+     * Every holder of the address across clinics and the platform scope, oldest first, through the
+     * narrow SECURITY DEFINER function (sign-in comes before any clinic is known).
+     */
+    List<Holder> holders(EmailAddress email) {
+        return jdbc.sql("select id, clinic_id, clinic_name, role, password_hash, active from auth_find_users_by_email(:email)")
                 .param("email", email.value())
                 .query((rs, row) -> {
                     UUID clinic = rs.getObject("clinic_id", UUID.class);
-                    return new StaffUser(new UserId(rs.getObject("id", UUID.class)),
+                    return new Holder(new StaffUser(new UserId(rs.getObject("id", UUID.class)),
                             clinic == null ? null : new ClinicId(clinic), email.value(), null,
                             Role.valueOf(rs.getString("role")), rs.getString("password_hash"),
-                            rs.getBoolean("active"));
+                            rs.getBoolean("active")), rs.getString("clinic_name"));
                 })
-                .optional();
+                .list();
+    }
+
+    /** A holder of an address and the name of its clinic (null for the platform scope). */
+    record Holder(StaffUser account, String clinicName) {
+    }
+
+    /** Whether any password verifier of an earlier version is left (see {@link Passwords#verify}). */
+    boolean legacyVerifiersRemain() {
+        return jdbc.sql("select auth_legacy_password_verifiers_remain()").query(Boolean.class).single();
     }
 
     List<StaffUser> page(ClinicId clinicId, UUID after, int limit) {

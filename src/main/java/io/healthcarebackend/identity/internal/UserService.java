@@ -88,7 +88,7 @@ class UserService implements StaffAccounts {
         if (!address.storable()) {
             throw new ApiException.BadRequest("VALIDATION_FAILED", "email is too long once normalised");
         }
-        String hash = passwords.hash(password);
+        String hash = passwords.hash(password, address);
         UserId id = new UserId(Ids.newId());
         try {
             tx.inClinic(clinic, () -> {

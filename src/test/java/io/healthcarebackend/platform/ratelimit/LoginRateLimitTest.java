@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sign-in limits (ratelimit-test.properties): 6 attempts per minute per address; 3 failures per
- * account per 3 seconds from addresses the account has not signed in from, the same again per
+ * account per 10 seconds from addresses the account has not signed in from, the same again per
  * address it has; at most 5 failures per account per hour. Limits are windows: nothing to unlock.
  */
 class LoginRateLimitTest extends RateLimitedApiTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * current password at {@code POST /api/v1/auth/password} spends it too.
  *
  * <p>The budget is shown spent through the hourly cap (5 failures, ratelimit-test.properties):
- * unlike the 3-second per-account window it cannot lapse while a slow machine runs the test.
+ * unlike the 10-second per-account window it cannot lapse while a slow machine runs the test.
  */
 class OneBudgetPerAccountTest extends RateLimitedApiTest {
 

@@ -4,6 +4,8 @@ import io.healthcarebackend.platform.ApiException;
 import io.healthcarebackend.platform.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.CacheControl;
@@ -15,15 +17,15 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * The two second-factor answers that carry more than a code: the enrollment token of
- * {@code MFA_ENROLLMENT_REQUIRED} and the {@code Retry-After} of {@code MFA_LOCKED}. Both are
- * {@link ApiException}s, so the platform's handler would still answer them (without the extra)
- * if this advice were ever bypassed. Neither belongs to a signed-in request's failure audit: the
- * second-factor code audits them itself.
+ * The sign-in answers that carry more than a code: the enrollment token of
+ * {@code MFA_ENROLLMENT_REQUIRED}, the {@code Retry-After} of {@code MFA_LOCKED} and the accounts
+ * of {@code CLINIC_REQUIRED}. All are {@link ApiException}s, so the platform's handler would still
+ * answer them (without the extra) if this advice were ever bypassed. None belongs to a signed-in
+ * request's failure audit: the sign-in code audits them itself.
  */
-@RestControllerAdvice(basePackageClasses = MfaProblems.class)
+@RestControllerAdvice(basePackageClasses = SignInProblems.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class MfaProblems {
+class SignInProblems {
 
     /** A correct password for a user who must enrol first; {@code token} opens only enrollment. */
     static final class EnrollmentRequired extends ApiException {
@@ -47,6 +49,28 @@ class MfaProblems {
                     "Too many wrong codes; the second factor is locked for a while");
             this.retryAfterSeconds = Math.max(1, retryAfter.toSeconds() + (retryAfter.toMillisPart() > 0 ? 1 : 0));
         }
+    }
+
+    /**
+     * The password opens accounts in more than one clinic (one person, one password, several
+     * clinics): the caller says which with {@code clinicId}. Only someone who knows the password of
+     * every account listed gets this answer, so it tells nothing they do not know.
+     */
+    static final class ClinicRequired extends ApiException {
+        private final transient List<Map<String, Object>> accounts;
+
+        ClinicRequired(List<Map<String, Object>> accounts) {
+            super(HttpStatus.CONFLICT, "CLINIC_REQUIRED",
+                    "This e-mail and password open accounts in more than one clinic: send clinicId (or \"platform\")");
+            this.accounts = accounts;
+        }
+    }
+
+    @ExceptionHandler(ClinicRequired.class)
+    ResponseEntity<ProblemDetail> clinicRequired(ClinicRequired e, HttpServletRequest request) {
+        ProblemDetail problem = Problems.of(e.status(), e.code(), e.getMessage(), request);
+        problem.setProperty("accounts", e.accounts);
+        return ResponseEntity.status(e.status()).cacheControl(CacheControl.noStore()).body(problem);
     }
 
     @ExceptionHandler(EnrollmentRequired.class)
