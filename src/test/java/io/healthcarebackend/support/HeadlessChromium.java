@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -62,6 +64,36 @@ public final class HeadlessChromium {
         // Lists are re-rendered as data arrives: an element read mid-render is simply read again.
         new WebDriverWait(browser, timeout, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class)
                 .until(d -> condition.getAsBoolean());
+    }
+
+    /**
+     * Opens {@code url} in a new tab holding a copy of this tab's sign-in tokens (the page's
+     * sessionStorage entry {@code key}), as a duplicated tab does, and stays in it. Answers the
+     * first tab's handle.
+     */
+    public static String duplicateTab(WebDriver browser, String url, String key) {
+        String first = browser.getWindowHandle();
+        String tokens = (String) js(browser).executeScript("return sessionStorage.getItem(arguments[0])", key);
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(url);
+        js(browser).executeScript("sessionStorage.setItem(arguments[0], arguments[1])", key, tokens);
+        browser.navigate().refresh();
+        return first;
+    }
+
+    /** The refresh token the page in the current tab holds under {@code key}. */
+    public static String refreshToken(WebDriver browser, String key) {
+        return (String) js(browser).executeScript("return JSON.parse(sessionStorage.getItem(arguments[0])).refresh", key);
+    }
+
+    /** Replaces the page's access token with one the service refuses: its next call is answered 401. */
+    public static void spoilAccessToken(WebDriver browser, String key) {
+        js(browser).executeScript("const t = JSON.parse(sessionStorage.getItem(arguments[0])); t.access = 'not-a-token';"
+                + "sessionStorage.setItem(arguments[0], JSON.stringify(t));", key);
+    }
+
+    private static JavascriptExecutor js(WebDriver browser) {
+        return (JavascriptExecutor) browser;
     }
 
     public static void assertNoContentSecurityPolicyViolation(WebDriver browser) {

@@ -42,6 +42,7 @@ class LoggerApiTest extends ApiTest {
     void thePageIsPublicAndLockedDownByAStrictContentSecurityPolicy() throws Exception {
         HttpResponse<String> page = raw("/logger");
         HttpResponse<String> script = raw("/logger/logger.js");
+        HttpResponse<String> shared = raw("/shared/session.js");
         HttpResponse<String> style = raw("/logger/logger.css");
 
         assertThat(page.statusCode()).isEqualTo(200);
@@ -50,11 +51,14 @@ class LoggerApiTest extends ApiTest {
                 "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
                         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         assertThat(page.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
-        // No inline script or style the policy would block: everything comes from the two files.
-        assertThat(page.body()).contains("<script src=\"/logger/logger.js\"").doesNotContainPattern("<script>")
+        // No inline script or style the policy would block: everything comes from the files.
+        assertThat(page.body()).contains("<script src=\"/shared/session.js\"", "<script src=\"/logger/logger.js\"")
+                .doesNotContainPattern("<script>")
                 .doesNotContain("style=").doesNotContain("<style").doesNotContain("http://").doesNotContain("https://");
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.body()).doesNotContain("innerHTML").doesNotContain("EventSource(");
+        assertThat(shared.statusCode()).isEqualTo(200);
+        assertThat(shared.body()).doesNotContain("innerHTML");
         assertThat(style.statusCode()).isEqualTo(200);
         assertProblem(api.get("/logger/api/me", null), 401, "UNAUTHORIZED");
         assertProblem(api.get("/logger/api/routes", null), 401, "UNAUTHORIZED");
