@@ -66,19 +66,30 @@ public final class HeadlessChromium {
                 .until(d -> condition.getAsBoolean());
     }
 
+    /** Two tabs of one browser holding the same sign-in tokens, and the refresh token they both hold. */
+    public record TwinTabs(String first, String second, String refreshToken) {
+    }
+
     /**
-     * Opens {@code url} in a new tab holding a copy of this tab's sign-in tokens (the page's
-     * sessionStorage entry {@code key}), as a duplicated tab does, and stays in it. Answers the
-     * first tab's handle.
+     * Opens {@code url} again in a new tab holding a copy of this tab's sign-in tokens (the page's
+     * sessionStorage entry {@code key}), as a duplicated tab does, waits until it shows the element
+     * {@code shown}, and spoils the access token in both tabs: the next call of each is answered
+     * 401 and renews with the same refresh token. Leaves the browser in the first tab.
      */
-    public static String duplicateTab(WebDriver browser, String url, String key) {
+    public static TwinTabs twinTabsWithExpiredAccess(WebDriver browser, String url, String key, String shown) {
         String first = browser.getWindowHandle();
         String tokens = (String) js(browser).executeScript("return sessionStorage.getItem(arguments[0])", key);
         browser.switchTo().newWindow(WindowType.TAB);
+        String second = browser.getWindowHandle();
         browser.get(url);
         js(browser).executeScript("sessionStorage.setItem(arguments[0], arguments[1])", key, tokens);
         browser.navigate().refresh();
-        return first;
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, shown));
+        String refresh = refreshToken(browser, key);
+        spoilAccessToken(browser, key);
+        browser.switchTo().window(first);
+        spoilAccessToken(browser, key);
+        return new TwinTabs(first, second, refresh);
     }
 
     /** The refresh token the page in the current tab holds under {@code key}. */

@@ -169,24 +169,20 @@ class LoggerDashboardTest extends ApiTest {
         User admin = clinic.user("CLINIC_ADMIN");
         signIn(admin.email(), PASSWORD);
         waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "dashboard-view"));
-        String first = HeadlessChromium.duplicateTab(browser, "http://127.0.0.1:" + port + "/logger", TOKENS);
-        String second = browser.getWindowHandle();
-        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "dashboard-view"));
-        String before = HeadlessChromium.refreshToken(browser, TOKENS);
-        HeadlessChromium.spoilAccessToken(browser, TOKENS);
-        browser.switchTo().window(first);
-        HeadlessChromium.spoilAccessToken(browser, TOKENS);
+        HeadlessChromium.TwinTabs tabs = HeadlessChromium.twinTabsWithExpiredAccess(browser,
+                "http://127.0.0.1:" + port + "/logger", TOKENS, "dashboard-view");
 
         // Two calls at once in the first tab, both answered 401: one renewal for both.
         ((JavascriptExecutor) browser).executeScript("document.getElementById('audit-apply').click();"
                 + "document.getElementById('audit-apply').click();");
-        waitFor(browser, Duration.ofSeconds(10), () -> !before.equals(HeadlessChromium.refreshToken(browser, TOKENS)));
+        waitFor(browser, Duration.ofSeconds(10),
+                () -> !tabs.refreshToken().equals(HeadlessChromium.refreshToken(browser, TOKENS)));
         String renewed = HeadlessChromium.refreshToken(browser, TOKENS);
         waitFor(browser, Duration.ofSeconds(10), () -> text(browser, "audit-status").contains("event(s)"));
         assertThat(visible(browser, "login-view")).isFalse();
 
         // The second tab renews with the token the first has just exchanged: 409, and it takes the first's.
-        browser.switchTo().window(second);
+        browser.switchTo().window(tabs.second());
         browser.findElement(By.id("audit-apply")).click();
         waitFor(browser, Duration.ofSeconds(10), () -> text(browser, "audit-status").contains("event(s)")
                 || visible(browser, "login-view"));

@@ -211,27 +211,22 @@ class QueueDashboardBrowserTest extends WorkerTest {
     void aTabThatLosesTheRefreshRaceToAnotherTabTakesItsTokensAndCarriesOn() {
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
         waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-summary-view"));
-        String first = HeadlessChromium.duplicateTab(browser, "http://127.0.0.1:" + port + "/queue-dashboard", TOKENS);
-        String second = browser.getWindowHandle();
-        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-summary-view"));
-        String before = HeadlessChromium.refreshToken(browser, TOKENS);
-        HeadlessChromium.spoilAccessToken(browser, TOKENS);
-        browser.switchTo().window(first);
-        HeadlessChromium.spoilAccessToken(browser, TOKENS);
+        HeadlessChromium.TwinTabs tabs = HeadlessChromium.twinTabsWithExpiredAccess(browser,
+                "http://127.0.0.1:" + port + "/queue-dashboard", TOKENS, "qd-summary-view");
         String dead = id("dead");
         rows.dead(TASK, dead, 5);
 
         // Each tab's next summary refresh (every 5 s) is answered 401 and renews with the same token.
-        for (String tab : List.of(first, second)) {
+        for (String tab : List.of(tabs.first(), tabs.second())) {
             browser.switchTo().window(tab);
             waitFor(browser, Duration.ofSeconds(15), () -> !browser.findElements(deadJob(dead)).isEmpty());
             assertThat(visible(browser, "qd-login-view")).as("tab %s signed out", tab).isFalse();
             assertThat(visible(browser, "qd-summary-view")).isTrue();
         }
-        browser.switchTo().window(first);
+        browser.switchTo().window(tabs.first());
         String renewed = HeadlessChromium.refreshToken(browser, TOKENS);
-        browser.switchTo().window(second);
-        assertThat(renewed).isNotEqualTo(before)
+        browser.switchTo().window(tabs.second());
+        assertThat(renewed).isNotEqualTo(tabs.refreshToken())
                 .as("one exchange: the loser holds the winner's tokens").isEqualTo(HeadlessChromium.refreshToken(browser, TOKENS));
         assertNoContentSecurityPolicyViolation(browser);
     }
