@@ -41,71 +41,71 @@ class IdempotencyRequestHashTest extends ApiTest {
 
     @Test
     void theStoredRequestHashIsAKeyedHmacWhileReplaysAndTheMismatchRuleWorkAsBefore() throws Exception {
-        Clinic clinic = newClinic();
-        String patient = clinic.patient();
-        String practitioner = clinic.practitioner();
-        Instant start = clinic.at(2, 10, 0);
+        Booking booking = newBooking(10);
         String reason = "Canaryhash " + UUID.randomUUID() + " chest pain";
-        String key = "key-" + UUID.randomUUID();
 
-        Api.Response first = book(clinic, patient, practitioner, start, reason, key);
+        Api.Response first = send(booking, reason);
         assertThat(first.status()).as("%s", first).isEqualTo(201);
 
-        byte[] stored = storedHash(key);
-        String canonical = canonical(patient, practitioner, start, reason);
-        ClinicId clinicId = ClinicId.of(clinic.id);
-        UserId user = new UserId(UUID.fromString(clinic.adminId));
+        byte[] stored = storedHash(booking.key());
+        String canonical = booking.canonical(reason);
+        ClinicId clinicId = ClinicId.of(booking.clinic().id);
+        UserId user = new UserId(UUID.fromString(booking.clinic().adminId));
         assertThat(stored).as("not a plain SHA-256 of the request").isNotEqualTo(sha256(canonical))
                 .isEqualTo(idempotency.requestHash(clinicId, user, canonical))
                 .as("depends on the key").isNotEqualTo(
                         new IdempotencyKeys(null, Clock.systemUTC(), OTHER_KEY).requestHash(clinicId, user, canonical));
 
-        Api.Response replay = book(clinic, patient, practitioner, start, reason, key);
+        Api.Response replay = send(booking, reason);
         assertThat(replay.status()).as("%s", replay).isEqualTo(201);
         assertThat(replay.text("id")).isEqualTo(first.text("id"));
         assertThat(replay.text("reason")).isEqualTo(reason);
 
-        Api.Response other = book(clinic, patient, practitioner, start, reason + " and more", key);
-        assertProblem(other, 422, "IDEMPOTENCY_KEY_REUSED");
-        assertThat(bookedFor(clinic, patient)).isEqualTo(1);
+        assertProblem(send(booking, reason + " and more"), 422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(bookedFor(booking)).isEqualTo(1);
     }
 
     @Test
     void aRetryOfARequestStoredUnderTheOldUnkeyedDigestGetsTheMismatchAnswerAndBooksNothing() throws Exception {
-        Clinic clinic = newClinic();
-        String patient = clinic.patient();
-        String practitioner = clinic.practitioner();
-        Instant start = clinic.at(2, 11, 0);
-        String key = "key-" + UUID.randomUUID();
-        assertThat(book(clinic, patient, practitioner, start, "before the deploy", key).status()).isEqualTo(201);
+        Booking booking = newBooking(11);
+        assertThat(send(booking, "before the deploy").status()).isEqualTo(201);
         // As a row written by the previous version: SHA-256 of the canonical request.
         try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(
                 "update idempotency_keys set request_hash = ? where key = ?")) {
-            s.setBytes(1, sha256(canonical(patient, practitioner, start, "before the deploy")));
-            s.setString(2, key);
+            s.setBytes(1, sha256(booking.canonical("before the deploy")));
+            s.setString(2, booking.key());
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
 
-        Api.Response retry = book(clinic, patient, practitioner, start, "before the deploy", key);
-
-        assertProblem(retry, 422, "IDEMPOTENCY_KEY_REUSED");
-        assertThat(bookedFor(clinic, patient)).isEqualTo(1);
+        assertProblem(send(booking, "before the deploy"), 422, "IDEMPOTENCY_KEY_REUSED");
+        assertThat(bookedFor(booking)).isEqualTo(1);
     }
 
-    private Api.Response book(Clinic clinic, String patient, String practitioner, Instant start, String reason,
-            String key) {
-        return api.post("/api/v1/appointments", clinic.adminToken, Map.of("patientId", patient, "practitionerId",
-                practitioner, "start", start.toString(), "end", start.plus(SLOT).toString(), "reason", reason),
-                Map.of("Idempotency-Key", key));
+    /** A booking request of a new clinic's patient and practitioner, at {@code hour} in two days, under a new key. */
+    private Booking newBooking(int hour) {
+        Clinic clinic = newClinic();
+        return new Booking(clinic, clinic.patient(), clinic.practitioner(), clinic.at(2, hour, 0),
+                "key-" + UUID.randomUUID());
     }
 
-    private static String canonical(String patient, String practitioner, Instant start, String reason) {
-        return BookingService.canonical(new BookingService.Booking(UUID.fromString(patient),
-                UUID.fromString(practitioner), start, start.plus(SLOT), reason, false));
+    private Api.Response send(Booking b, String reason) {
+        return api.post("/api/v1/appointments", b.clinic().adminToken, Map.of("patientId", b.patient(),
+                "practitionerId", b.practitioner(), "start", b.start().toString(), "end",
+                b.start().plus(SLOT).toString(), "reason", reason), Map.of("Idempotency-Key", b.key()));
     }
 
-    private int bookedFor(Clinic clinic, String patient) {
-        return api.get("/api/v1/appointments?patientId=" + patient, clinic.adminToken).items().size();
+    private record Booking(Clinic clinic, String patient, String practitioner, Instant start, String key) {
+
+        /** As BookingService fingerprints it. */
+        String canonical(String reason) {
+            return BookingService.canonical(new BookingService.Booking(UUID.fromString(patient),
+                    UUID.fromString(practitioner), start, start.plus(SLOT), reason, false));
+        }
+    }
+
+    private int bookedFor(Booking booking) {
+        return api.get("/api/v1/appointments?patientId=" + booking.patient(), booking.clinic().adminToken).items()
+                .size();
     }
 
     private static byte[] storedHash(String key) throws Exception {
