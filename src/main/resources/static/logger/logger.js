@@ -12,32 +12,15 @@
   let routesTimer = null;
   let auditNext = null;
 
-  // --- tokens -------------------------------------------------------------------------------
-  const tokens = () => JSON.parse(sessionStorage.getItem(TOKENS) || 'null');
-  const keep = (t) => sessionStorage.setItem(TOKENS, JSON.stringify({ access: t.accessToken, refresh: t.refreshToken }));
-  const forget = () => sessionStorage.removeItem(TOKENS);
+  // --- tokens (shared/session.js: one renewal at a time, a lost refresh race is no sign-out) ---
+  const session = window.HbSession.create(TOKENS);
+  const { tokens, keep, forget } = session;
 
-  async function refresh() {
-    const t = tokens();
-    if (!t || !t.refresh) return false;
-    const res = await fetch('/api/v1/auth/refresh', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refreshToken: t.refresh }), cache: 'no-store',
-    });
-    if (!res.ok) return false;
-    keep(await res.json());
-    return true;
-  }
-
-  // fetch with the bearer token; renews it once when it has expired.
-  async function api(path, options = {}, retried = false) {
-    const t = tokens();
-    if (!t) throw new Error('signed out');
-    const headers = Object.assign({ Accept: 'application/json' }, options.headers || {},
-      { Authorization: 'Bearer ' + t.access });
-    const res = await fetch(path, Object.assign({}, options, { headers, cache: 'no-store' }));
-    if (res.status === 401 && !retried && await refresh()) return api(path, options, true);
-    if (res.status === 401) { signedOut(); throw new Error('signed out'); }
+  // fetch with the bearer token, renewed when it has expired.
+  async function api(path, options = {}) {
+    const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
+    const res = await session.call(path, Object.assign({}, options, { headers }));
+    if (res === null || res.status === 401) { signedOut(); throw new Error('signed out'); }
     return res;
   }
 

@@ -19,59 +19,10 @@
   const $ = (id) => document.getElementById(id);
   const nativeFetch = window.fetch.bind(window);
 
-  // --- tokens -------------------------------------------------------------------------------
-  const tokens = () => {
-    try { return JSON.parse(sessionStorage.getItem(TOKENS) || 'null'); } catch (e) { return null; }
-  };
-  const keep = (t) => sessionStorage.setItem(TOKENS, JSON.stringify({ access: t.accessToken, refresh: t.refreshToken }));
-  const forget = () => sessionStorage.removeItem(TOKENS);
-
-  // One renewal at a time: a refresh token is good for one use, and a second use of the same one
-  // is taken for theft and ends the session. Calls that fail meanwhile wait for this one.
-  let renewing = null;
-  function renew() {
-    if (!renewing) {
-      renewing = (async () => {
-        const t = tokens();
-        if (!t || !t.refresh) return false;
-        try {
-          const res = await nativeFetch('/api/v1/auth/refresh', {
-            method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: JSON.stringify({ refreshToken: t.refresh }), cache: 'no-store',
-          });
-          if (!res.ok) return false;
-          keep(await res.json());
-          return true;
-        } catch (e) {
-          return false;
-        }
-      })().finally(() => { renewing = null; });
-    }
-    return renewing;
-  }
-
-  function withToken(input, init, access) {
-    const headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
-    headers.set('Authorization', 'Bearer ' + access);
-    return Object.assign({}, init, { headers, cache: 'no-store' });
-  }
-
-  // Calls the service with the bearer token, renewing it once when it has expired. Answers the
-  // response, or null when there is no usable token any more (signed out).
-  async function call(input, init) {
-    let renewed = false;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const t = tokens();
-      if (!t) return null;
-      const res = await nativeFetch(input instanceof Request ? input.clone() : input, withToken(input, init, t.access));
-      if (res.status !== 401) return res;
-      const now = tokens();
-      if (now && now.access !== t.access) continue; // another call renewed it meanwhile
-      if (renewed || !(await renew())) return null;
-      renewed = true;
-    }
-    return null;
-  }
+  // --- tokens (shared/session.js: one renewal at a time, a lost refresh race is no sign-out) ---
+  // Sent with the native fetch: the app's calls, which the wrapper below holds, must not wait on themselves.
+  const session = window.HbSession.create(TOKENS, nativeFetch);
+  const { tokens, keep, forget, call } = session;
 
   // --- the gate the app's calls wait at ------------------------------------------------------
   let gateOpen = false;

@@ -47,12 +47,9 @@ class PhiEncryptionTest extends ApiTest {
 
         assertThat(data).as("the dump holds the patient row").contains(id);
         assertThat(keys).as("the key store dump holds the patient's wrapped key").contains(id);
-        for (String canary : List.of(given, family, email, phone, street, city, postal, mrn, "1961-07-04")) {
-            for (String form : Dumps.encodings(canary)) {
-                assertThat(data).as("data dump contains %s", form).doesNotContainIgnoringCase(form);
-                assertThat(keys).as("key store dump contains %s", form).doesNotContainIgnoringCase(form);
-            }
-        }
+        List<String> canaries = List.of(given, family, email, phone, street, city, postal, mrn, "1961-07-04");
+        assertThat(Dumps.found(data, canaries)).as("in the data dump").isEmpty();
+        assertThat(Dumps.found(keys, canaries)).as("in the key store dump").isEmpty();
         assertThat(data).as("patient keys are not part of a data backup").doesNotContain("patient_keys");
     }
 

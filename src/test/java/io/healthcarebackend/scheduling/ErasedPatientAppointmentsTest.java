@@ -85,13 +85,9 @@ class ErasedPatientAppointmentsTest extends ApiTest {
 
         // The backup taken before the erasure holds the text sealed only, under a key that is gone.
         String afterErasure = Dumps.dump(TestDatabase.NAME);
-        for (String dump : List.of(backup, afterErasure)) {
-            for (String canary : List.of(futureReason, pastReason, cancelReason)) {
-                for (String form : Dumps.encodings(canary)) {
-                    assertThat(dump).doesNotContainIgnoringCase(form);
-                }
-            }
-        }
+        List<String> canaries = List.of(futureReason, pastReason, cancelReason);
+        assertThat(Dumps.found(backup, canaries)).as("in the backup taken before the erasure").isEmpty();
+        assertThat(Dumps.found(afterErasure, canaries)).as("in a backup taken after it").isEmpty();
         assertThat(Dumps.row(backup, "appointments", past).get("reason_sealed")).startsWith("\\\\x");
         assertThat(Dumps.dump(TestDatabase.KEYS_NAME)).doesNotContain(patient);
     }

@@ -3,9 +3,11 @@ package io.healthcarebackend.support;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code pg_dump} of the test databases, as an operator's backup would be taken. */
@@ -60,10 +62,27 @@ public final class Dumps {
     }
 
     /**
+     * The forms of those values that the dump holds, ignoring case: each value as text, as hex and
+     * as base64 ({@link #encodings}). A test that no plaintext reaches a backup asserts this empty.
+     */
+    public static List<String> found(String dump, Collection<String> values) {
+        String folded = dump.toLowerCase(Locale.ROOT);
+        List<String> found = new ArrayList<>();
+        for (String value : values) {
+            for (String form : encodings(value)) {
+                if (folded.contains(form.toLowerCase(Locale.ROOT))) {
+                    found.add(form);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
      * The forms a value could take in a dump: as text, as hex (how bytea dumps), and as base64 at
      * each of the three alignments (only the characters the value alone determines).
      */
-    public static java.util.List<String> encodings(String value) {
+    static java.util.List<String> encodings(String value) {
         byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.util.List<String> forms = new java.util.ArrayList<>(
                 java.util.List.of(value, java.util.HexFormat.of().formatHex(bytes)));

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -62,6 +64,47 @@ public final class HeadlessChromium {
         // Lists are re-rendered as data arrives: an element read mid-render is simply read again.
         new WebDriverWait(browser, timeout, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class)
                 .until(d -> condition.getAsBoolean());
+    }
+
+    /** Two tabs of one browser holding the same sign-in tokens, and the refresh token they both hold. */
+    public record TwinTabs(String first, String second, String refreshToken) {
+    }
+
+    /**
+     * Opens {@code url} again in a new tab holding a copy of this tab's sign-in tokens (the page's
+     * sessionStorage entry {@code key}), as a duplicated tab does, waits until it shows the element
+     * {@code shown}, and spoils the access token in both tabs: the next call of each is answered
+     * 401 and renews with the same refresh token. Leaves the browser in the first tab.
+     */
+    public static TwinTabs twinTabsWithExpiredAccess(WebDriver browser, String url, String key, String shown) {
+        String first = browser.getWindowHandle();
+        String tokens = (String) js(browser).executeScript("return sessionStorage.getItem(arguments[0])", key);
+        browser.switchTo().newWindow(WindowType.TAB);
+        String second = browser.getWindowHandle();
+        browser.get(url);
+        js(browser).executeScript("sessionStorage.setItem(arguments[0], arguments[1])", key, tokens);
+        browser.navigate().refresh();
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, shown));
+        String refresh = refreshToken(browser, key);
+        spoilAccessToken(browser, key);
+        browser.switchTo().window(first);
+        spoilAccessToken(browser, key);
+        return new TwinTabs(first, second, refresh);
+    }
+
+    /** The refresh token the page in the current tab holds under {@code key}. */
+    public static String refreshToken(WebDriver browser, String key) {
+        return (String) js(browser).executeScript("return JSON.parse(sessionStorage.getItem(arguments[0])).refresh", key);
+    }
+
+    /** Replaces the page's access token with one the service refuses: its next call is answered 401. */
+    public static void spoilAccessToken(WebDriver browser, String key) {
+        js(browser).executeScript("const t = JSON.parse(sessionStorage.getItem(arguments[0])); t.access = 'not-a-token';"
+                + "sessionStorage.setItem(arguments[0], JSON.stringify(t));", key);
+    }
+
+    private static JavascriptExecutor js(WebDriver browser) {
+        return (JavascriptExecutor) browser;
     }
 
     public static void assertNoContentSecurityPolicyViolation(WebDriver browser) {

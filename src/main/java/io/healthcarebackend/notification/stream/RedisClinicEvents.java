@@ -1,12 +1,9 @@
 package io.healthcarebackend.notification.stream;
 
 import io.healthcarebackend.platform.ClinicId;
+import io.healthcarebackend.platform.stream.RedisSubscription;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,10 +24,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <li>Appending is one Lua script: XADD, then PUBLISH of the entry on the one channel
  * {@code <prefix>events:appointments}. Atomic, so every entry is both in the log and on the
  * channel, in the same order.</li>
- * <li>Each instance holds one subscription to the channel (one dedicated connection) and hands
- * what it hears to its hub. Messages published while that connection was down are lost to it,
- * so whenever the subscription is (re)established every open stream here is ended: its client
- * reconnects with {@code Last-Event-ID} and gets what it missed from the log.</li>
+ * <li>Each instance holds one subscription to the channel ({@link RedisSubscription}: one
+ * dedicated connection) and hands what it hears to its hub. Messages published while that
+ * connection was down are lost to it, so whenever the subscription is (re)established every open
+ * stream here is ended: its client reconnects with {@code Last-Event-ID} and gets what it missed
+ * from the log.</li>
  * <li>Resuming is one Lua script that reads, atomically, the clinic's head, whether anything
  * was trimmed (Redis 7's {@code entries-added} against {@code length}) and the entries after the
  * client's id.</li>
@@ -41,7 +39,6 @@ import org.springframework.data.redis.core.script.RedisScript;
 final class RedisClinicEvents implements ClinicEvents {
 
     private static final Logger log = LoggerFactory.getLogger(RedisClinicEvents.class);
-    private static final Duration RETRY = Duration.ofSeconds(2);
 
     /**
      * KEYS[1] the clinic's stream; ARGV maxlen, expiry ms, channel, clinic, type, json, retention ms.
@@ -100,8 +97,7 @@ final class RedisClinicEvents implements ClinicEvents {
             return out""", List.class);
 
     private final StringRedisTemplate redis;
-    private final RedisClient client;
-    private final RedisURI subscriberUri;
+    private final RedisSubscription subscription;
     private final StreamHub hub;
     private final String keyPrefix;
     private final String channel;
@@ -109,8 +105,6 @@ final class RedisClinicEvents implements ClinicEvents {
     private final String readLimit;
     private final String expiryMillis;
     private final String retentionMillis;
-    private volatile StatefulRedisPubSubConnection<String, String> subscription;
-    private volatile boolean closed;
     private final AtomicBoolean subscribedBefore = new AtomicBoolean();
 
     /**
@@ -120,12 +114,11 @@ final class RedisClinicEvents implements ClinicEvents {
     RedisClinicEvents(StringRedisTemplate redis, RedisClient client, RedisURI uri, String clientName, StreamHub hub,
             String keyPrefix, StreamSettings settings) {
         this.redis = redis;
-        this.client = client;
-        this.subscriberUri = uri;
-        this.subscriberUri.setClientName(clientName);
         this.hub = hub;
         this.keyPrefix = keyPrefix + "events:clinic:";
         this.channel = keyPrefix + "events:appointments";
+        uri.setClientName(clientName);
+        this.subscription = new RedisSubscription(client, uri, channel, "event-stream");
         this.retention = Integer.toString(settings.retention());
         // Approximate trimming keeps up to one macro node (100 entries) beyond the cap.
         this.readLimit = Integer.toString(settings.retention() * 2 + 200);
@@ -163,47 +156,14 @@ final class RedisClinicEvents implements ClinicEvents {
         return "redis";
     }
 
-    /** Subscribes now, or keeps trying in the background while Redis is unreachable. */
+    /** Subscribes in the background ({@link RedisSubscription}), retrying while Redis is unreachable. */
     void start() {
-        if (!trySubscribe()) {
-            Thread.ofVirtual().name("event-stream-subscribe").start(() -> {
-                while (!closed && !trySubscribe()) {
-                    try {
-                        Thread.sleep(RETRY);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            });
-        }
-    }
-
-    private boolean trySubscribe() {
-        try {
-            StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub(StringCodec.UTF8,
-                    subscriberUri);
-            connection.addListener(new Listener());
-            connection.sync().subscribe(channel);
-            subscription = connection;
-            if (closed) {
-                connection.close();
-            }
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("Real-time event subscription failed, retrying: {}", e.getClass().getSimpleName());
-            return false;
-        }
+        subscription.start(new Listener());
     }
 
     @Override
     public void close() {
-        closed = true;
-        StatefulRedisPubSubConnection<String, String> connection = subscription;
-        // The connection factory may have shut the client (and this connection) down already.
-        if (connection != null && connection.isOpen()) {
-            connection.close();
-        }
+        subscription.close();
     }
 
     private static EventId id(Object text) {
@@ -211,11 +171,11 @@ final class RedisClinicEvents implements ClinicEvents {
                 .orElseThrow(() -> new IllegalStateException("unexpected stream entry id"));
     }
 
-    /** Runs on Lettuce's I/O thread: parses and hands over, never blocks. */
-    private final class Listener extends RedisPubSubAdapter<String, String> {
+    /** Parses and hands over, never blocks. */
+    private final class Listener implements RedisSubscription.Listener {
 
         @Override
-        public void message(String from, String message) {
+        public void message(String message) {
             String[] parts = message.split(" ", 4);
             if (parts.length != 4) {
                 return;
@@ -233,7 +193,7 @@ final class RedisClinicEvents implements ClinicEvents {
          * published in between never reached this instance, so its streams resume from the log.
          */
         @Override
-        public void subscribed(String to, long count) {
+        public void subscribed() {
             int open = hub.openStreams();
             hub.endAll(EndReason.RESUBSCRIBED);
             if (subscribedBefore.getAndSet(true)) {

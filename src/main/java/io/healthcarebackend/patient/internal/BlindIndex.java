@@ -1,7 +1,7 @@
 package io.healthcarebackend.patient.internal;
 
 import io.healthcarebackend.platform.ClinicId;
-import java.nio.charset.StandardCharsets;
+import io.healthcarebackend.platform.crypto.PhiIndexKey;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Base64;
@@ -9,8 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -25,26 +23,16 @@ class BlindIndex {
 
     private static final int TOKEN_BYTES = 16;
 
-    private final SecretKeySpec key;
+    private final PhiIndexKey key;
 
     BlindIndex(@Value("${app.phi.index-key}") String base64Key) {
-        byte[] raw = decode(base64Key);
-        if (raw.length < 32) {
-            throw new IllegalStateException("PHI_INDEX_KEY must be at least 32 bytes (base64)");
-        }
-        this.key = new SecretKeySpec(raw, "HmacSHA256");
+        // The key itself, not one derived from it: tokens stored before PhiIndexKey existed still match.
+        this.key = PhiIndexKey.of(base64Key);
     }
 
     String token(ClinicId clinic, String field, String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update((clinic + "|" + field + "|").getBytes(StandardCharsets.UTF_8));
-            byte[] digest = mac.doFinal(normalize(value).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, TOKEN_BYTES));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = key.mac(clinic + "|" + field + "|" + normalize(value));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, TOKEN_BYTES));
     }
 
     /** One token per word of the given and family names: a search for any of them matches. */
@@ -68,13 +56,5 @@ class BlindIndex {
     static String normalize(String value) {
         String decomposed = Normalizer.normalize(value.strip(), Normalizer.Form.NFKD);
         return decomposed.replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-    }
-
-    private static byte[] decode(String base64) {
-        try {
-            return Base64.getUrlDecoder().decode(base64.strip().replace('+', '-').replace('/', '_').replace("=", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("PHI_INDEX_KEY is not base64");
-        }
     }
 }

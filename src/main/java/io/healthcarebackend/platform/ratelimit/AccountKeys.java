@@ -1,12 +1,9 @@
 package io.healthcarebackend.platform.ratelimit;
 
 import io.healthcarebackend.platform.EmailAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.healthcarebackend.platform.crypto.PhiIndexKey;
 import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keys for per-account counters: HMAC-SHA256 of the normalised e-mail ({@link EmailAddress}, the
@@ -16,43 +13,22 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class AccountKeys {
 
-    private final SecretKeySpec key;
+    private final PhiIndexKey key;
 
     AccountKeys(String base64IndexKey) {
-        byte[] root;
-        try {
-            root = Base64.getUrlDecoder().decode(base64IndexKey.strip().replace('+', '-').replace('/', '_')
-                    .replace("=", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("PHI_INDEX_KEY is not base64");
-        }
-        if (root.length < 32) {
-            throw new IllegalStateException("PHI_INDEX_KEY must be at least 32 bytes (base64)");
-        }
-        this.key = new SecretKeySpec(mac(new SecretKeySpec(root, "HmacSHA256"), "rate-limit account keys v1"),
-                "HmacSHA256");
+        this.key = PhiIndexKey.of(base64IndexKey).derive("rate-limit account keys v1");
     }
 
     String account(EmailAddress email) {
-        return token(mac(key, "account|" + email.value()));
+        return token(key.mac("account|" + email.value()));
     }
 
     /** The account together with the address it is tried from. */
     String source(EmailAddress email, String address) {
-        return token(mac(key, "source|" + email.value() + "|" + ClientIp.rateKey(address)));
+        return token(key.mac("source|" + email.value() + "|" + ClientIp.rateKey(address)));
     }
 
     private static String token(byte[] digest) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
-    }
-
-    private static byte[] mac(SecretKeySpec key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

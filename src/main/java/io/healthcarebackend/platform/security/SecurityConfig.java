@@ -92,6 +92,8 @@ class SecurityConfig {
                         // The /logger page and its script and style hold no data (a browser navigation
                         // cannot carry a bearer token); its APIs under /logger/api/** stay protected.
                         .requestMatchers("/logger", "/logger/*.js", "/logger/*.css").permitAll()
+                        // The scripts both pages share (static/shared: the sign-in tokens' handling).
+                        .requestMatchers("/shared/*.js").permitAll()
                         // Likewise the /queue-dashboard page (db-scheduler-ui's page with ours around it),
                         // its script and style and the app's files; everything else under it needs a
                         // token, and a platform administrator's (checked in MVC: PlatformAdminsOnly).

@@ -2,10 +2,6 @@ package io.healthcarebackend.platform.stream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,27 +15,21 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Ended sessions on one Redis channel ({@code <prefix>sessions:ended}, session ids separated by
  * spaces; ids only, no user data): every instance publishes the sessions it ended and holds one
- * subscription connection of its own. Lettuce re-subscribes by itself after a lost connection;
- * messages published meanwhile never arrive, so each (re)subscription asks for a prompt re-check
- * of every session with an open stream.
+ * {@link RedisSubscription} of its own. Messages published while that was down never arrive, so
+ * each (re)subscription asks for a prompt re-check of every session with an open stream.
  */
 final class RedisSessionEndSignal implements SessionEndSignal {
 
-    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(RedisSessionEndSignal.class);
 
     private final StringRedisTemplate redis;
-    private final RedisClient client;
-    private final RedisURI uri;
     private final String channel;
-    private volatile StatefulRedisPubSubConnection<String, String> subscription;
-    private volatile boolean closed;
+    private final RedisSubscription subscription;
 
     RedisSessionEndSignal(StringRedisTemplate redis, RedisClient client, RedisURI uri, String keyPrefix) {
         this.redis = redis;
-        this.client = client;
-        this.uri = uri;
         this.channel = keyPrefix + "sessions:ended";
+        this.subscription = new RedisSubscription(client, uri, channel, "session-end");
     }
 
     @Override
@@ -59,57 +49,23 @@ final class RedisSessionEndSignal implements SessionEndSignal {
         });
     }
 
-    /** Subscribes in the background (a start with Redis away waits for nothing), retrying until it can. */
+    /** Subscribes in the background ({@link RedisSubscription}): a start with Redis away waits for nothing. */
     @Override
     public void start(Consumer<Collection<UUID>> ended, Runnable resubscribed) {
-        closed = false; // a stopped context may be started again (the test framework pauses contexts)
-        Thread.ofVirtual().name("session-end-subscribe").start(() -> {
-            while (!closed && !trySubscribe(ended, resubscribed)) {
-                try {
-                    Thread.sleep(RETRY);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        });
-    }
-
-    private boolean trySubscribe(Consumer<Collection<UUID>> ended, Runnable resubscribed) {
-        try {
-            StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub(StringCodec.UTF8, uri);
-            connection.addListener(new Listener(ended, resubscribed));
-            connection.sync().subscribe(channel);
-            subscription = connection;
-            if (closed) {
-                connection.close();
-            }
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("Session-end subscription failed, retrying: {}", e.getClass().getSimpleName());
-            return false;
-        }
+        subscription.start(new Listener(ended, resubscribed));
     }
 
     @Override
     public void close() {
-        closed = true;
-        StatefulRedisPubSubConnection<String, String> connection = subscription;
-        if (connection != null && connection.isOpen()) {
-            try {
-                connection.close();
-            } catch (RuntimeException e) {
-                // The client may be shut down already.
-            }
-        }
+        subscription.close();
     }
 
-    /** Runs on Lettuce's I/O thread: parses and flags streams, never blocks. */
+    /** Parses and flags streams, never blocks. */
     private record Listener(Consumer<Collection<UUID>> ended, Runnable resubscribed)
-            implements io.lettuce.core.pubsub.RedisPubSubListener<String, String> {
+            implements RedisSubscription.Listener {
 
         @Override
-        public void message(String from, String message) {
+        public void message(String message) {
             List<UUID> ids = new ArrayList<>();
             for (String part : message.split(" ")) {
                 try {
@@ -122,24 +78,8 @@ final class RedisSessionEndSignal implements SessionEndSignal {
         }
 
         @Override
-        public void message(String pattern, String from, String message) {
-        }
-
-        @Override
-        public void subscribed(String to, long count) {
+        public void subscribed() {
             resubscribed.run();
-        }
-
-        @Override
-        public void psubscribed(String pattern, long count) {
-        }
-
-        @Override
-        public void unsubscribed(String from, long count) {
-        }
-
-        @Override
-        public void punsubscribed(String pattern, long count) {
         }
     }
 }

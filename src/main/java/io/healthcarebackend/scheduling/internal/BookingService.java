@@ -104,7 +104,7 @@ class BookingService {
      */
     @Transactional
     Outcome bookOnce(CurrentUser user, Booking b, String key, java.util.function.Function<Appointment, String> render) {
-        var stored = idempotency.claim(user.clinic(), user.id(), key, hash(b));
+        var stored = idempotency.claim(user.clinic(), user.id(), key, canonical(b));
         if (stored.isPresent()) {
             return new Outcome(null, stored.get());
         }
@@ -113,16 +113,10 @@ class BookingService {
         return new Outcome(booked, null);
     }
 
-    private static byte[] hash(Booking b) {
-        // Unchanged for requests without back-dating, so keys stored before the flag existed still match.
-        String canonical = (b.backdate() ? "backdate|" : "") + b.patientId() + "|" + b.practitionerId() + "|"
+    /** Everything of the request the booking depends on, as one text (it is PHI: only its keyed hash is stored). */
+    static String canonical(Booking b) {
+        return (b.backdate() ? "backdate|" : "") + b.patientId() + "|" + b.practitionerId() + "|"
                 + b.start() + "|" + b.end() + "|" + (b.reason() == null ? "" : b.reason());
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Transactional(readOnly = true)

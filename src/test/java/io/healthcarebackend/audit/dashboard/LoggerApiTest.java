@@ -42,6 +42,7 @@ class LoggerApiTest extends ApiTest {
     void thePageIsPublicAndLockedDownByAStrictContentSecurityPolicy() throws Exception {
         HttpResponse<String> page = raw("/logger");
         HttpResponse<String> script = raw("/logger/logger.js");
+        HttpResponse<String> shared = raw("/shared/session.js");
         HttpResponse<String> style = raw("/logger/logger.css");
 
         assertThat(page.statusCode()).isEqualTo(200);
@@ -50,11 +51,14 @@ class LoggerApiTest extends ApiTest {
                 "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
                         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         assertThat(page.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
-        // No inline script or style the policy would block: everything comes from the two files.
-        assertThat(page.body()).contains("<script src=\"/logger/logger.js\"").doesNotContainPattern("<script>")
+        // No inline script or style the policy would block: everything comes from the files.
+        assertThat(page.body()).contains("<script src=\"/shared/session.js\"", "<script src=\"/logger/logger.js\"")
+                .doesNotContainPattern("<script>")
                 .doesNotContain("style=").doesNotContain("<style").doesNotContain("http://").doesNotContain("https://");
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.body()).doesNotContain("innerHTML").doesNotContain("EventSource(");
+        assertThat(shared.statusCode()).isEqualTo(200);
+        assertThat(shared.body()).doesNotContain("innerHTML");
         assertThat(style.statusCode()).isEqualTo(200);
         assertProblem(api.get("/logger/api/me", null), 401, "UNAUTHORIZED");
         assertProblem(api.get("/logger/api/routes", null), 401, "UNAUTHORIZED");
@@ -94,9 +98,9 @@ class LoggerApiTest extends ApiTest {
         Clinic clinic = newClinic();
         Clinic other = newClinic();
         String compliance = clinic.user("COMPLIANCE_OFFICER").token();
-        try (SseClient mine = SseClient.open(port, compliance);
-                SseClient theirs = SseClient.open(port, other.adminToken);
-                SseClient platform = SseClient.open(port, platformToken())) {
+        try (LoggerTail mine = LoggerTail.open(port, compliance);
+                LoggerTail theirs = LoggerTail.open(port, other.adminToken);
+                LoggerTail platform = LoggerTail.open(port, platformToken())) {
             assertThat(mine.status).isEqualTo(200);
             assertThat(mine.contentType).startsWith("text/event-stream");
 
@@ -105,30 +109,30 @@ class LoggerApiTest extends ApiTest {
             Instant sent = Instant.now();
             String trace = created.header("X-Trace-Id");
 
-            SseClient.Frame frame = mine.await(SseClient.trace(trace), TWO_SECONDS);
+            LoggerTail.Event frame = mine.await(LoggerTail.trace(trace), TWO_SECONDS);
             assertThat(frame).as("the request on the clinic's tail within 2 s").isNotNull();
             assertThat(Duration.between(sent, Instant.now())).isLessThan(TWO_SECONDS);
-            assertThat(frame.event()).isEqualTo("request");
+            assertThat(frame.name()).isEqualTo("request");
             assertThat(frame.id()).isNotBlank();
             assertThat(frame.text("method")).isEqualTo("POST");
             assertThat(frame.text("route")).isEqualTo("/api/v1/patients");
-            assertThat(frame.data().path("status").asInt()).isEqualTo(201);
-            assertThat(frame.data().path("durationMs").isIntegralNumber()).isTrue();
+            assertThat(frame.json().path("status").asInt()).isEqualTo(201);
+            assertThat(frame.json().path("durationMs").isIntegralNumber()).isTrue();
             assertThat(frame.text("clinicId")).isEqualTo(clinic.id);
             assertThat(frame.text("userId")).isEqualTo(clinic.adminId);
             assertThat(frame.text("instance")).isEqualTo(feed.instance());
-            assertThat(frame.data().path("at").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+            assertThat(frame.json().path("at").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
             assertThat(frame.raw()).doesNotContain(created.text("id")).doesNotContain("Tail");
 
             String platformTrace = api.post("/api/v1/clinics", platformToken(),
                     Map.of("name", "Clinic " + UUID.randomUUID(), "timeZone", "UTC")).header("X-Trace-Id");
-            assertThat(platform.await(SseClient.trace(platformTrace), TWO_SECONDS)).as("platform event").isNotNull();
-            assertThat(platform.frames).as("platform admins see no clinic's events")
+            assertThat(platform.await(LoggerTail.trace(platformTrace), TWO_SECONDS)).as("platform event").isNotNull();
+            assertThat(platform.events).as("platform admins see no clinic's events")
                     .allSatisfy(f -> assertThat(f.text("clinicId")).isNull());
-            assertThat(theirs.frames).noneMatch(SseClient.trace(trace));
-            assertThat(theirs.frames).allSatisfy(f -> assertThat(f.text("clinicId")).isEqualTo(other.id));
-            assertThat(mine.frames).noneMatch(SseClient.trace(platformTrace));
-            assertThat(mine.frames).allSatisfy(f -> assertThat(f.text("clinicId")).isEqualTo(clinic.id));
+            assertThat(theirs.events).noneMatch(LoggerTail.trace(trace));
+            assertThat(theirs.events).allSatisfy(f -> assertThat(f.text("clinicId")).isEqualTo(other.id));
+            assertThat(mine.events).noneMatch(LoggerTail.trace(platformTrace));
+            assertThat(mine.events).allSatisfy(f -> assertThat(f.text("clinicId")).isEqualTo(clinic.id));
         }
     }
 
@@ -136,30 +140,30 @@ class LoggerApiTest extends ApiTest {
     void refusedRequestsShowTheirRouteTemplateAndUnknownPathsShowNoPath() {
         Clinic clinic = newClinic();
         String receptionist = clinic.user("RECEPTIONIST").token();
-        try (SseClient platform = SseClient.open(port, platformToken());
-                SseClient mine = SseClient.open(port, clinic.adminToken)) {
+        try (LoggerTail platform = LoggerTail.open(port, platformToken());
+                LoggerTail mine = LoggerTail.open(port, clinic.adminToken)) {
             String unauthenticated = api.get("/api/v1/patients/" + UUID.randomUUID(), null).header("X-Trace-Id");
             String unknown = api.get("/api/v1/no-such-thing/Canarysecretname?name=Canarysecretname",
                     clinic.adminToken).header("X-Trace-Id");
             String forbidden = api.get("/logger/api/routes", receptionist).header("X-Trace-Id");
             String denied = api.get("/api/v1/users", receptionist).header("X-Trace-Id");
 
-            SseClient.Frame noToken = platform.await(SseClient.trace(unauthenticated), TWO_SECONDS);
+            LoggerTail.Event noToken = platform.await(LoggerTail.trace(unauthenticated), TWO_SECONDS);
             assertThat(noToken).as("an anonymous request is a platform event").isNotNull();
-            assertThat(noToken.data().path("status").asInt()).isEqualTo(401);
+            assertThat(noToken.json().path("status").asInt()).isEqualTo(401);
             assertThat(noToken.text("route")).isEqualTo("/api/v1/patients/{id}");
             assertThat(noToken.text("userId")).isNull();
-            SseClient.Frame notFound = mine.await(SseClient.trace(unknown), TWO_SECONDS);
+            LoggerTail.Event notFound = mine.await(LoggerTail.trace(unknown), TWO_SECONDS);
             assertThat(notFound).isNotNull();
-            assertThat(notFound.data().path("status").asInt()).isEqualTo(404);
+            assertThat(notFound.json().path("status").asInt()).isEqualTo(404);
             assertThat(notFound.text("route")).isEqualTo("UNMATCHED");
             assertThat(notFound.raw()).doesNotContain("Canarysecretname").doesNotContain("no-such-thing");
-            SseClient.Frame refused = mine.await(SseClient.trace(denied), TWO_SECONDS);
+            LoggerTail.Event refused = mine.await(LoggerTail.trace(denied), TWO_SECONDS);
             assertThat(refused).isNotNull();
-            assertThat(refused.data().path("status").asInt()).isEqualTo(403);
+            assertThat(refused.json().path("status").asInt()).isEqualTo(403);
             assertThat(refused.text("route")).isEqualTo("/api/v1/users");
             assertThat(refused.text("clinicId")).isEqualTo(clinic.id);
-            assertThat(mine.await(SseClient.trace(forbidden), Duration.ofMillis(500)))
+            assertThat(mine.await(LoggerTail.trace(forbidden), Duration.ofMillis(500)))
                     .as("the dashboard's own requests are not on the tail").isNull();
         }
     }
@@ -167,8 +171,8 @@ class LoggerApiTest extends ApiTest {
     @Test
     void warnAndErrorLinesReachTheirClinicsTailMaskedAndWithoutStackTraces() {
         Clinic clinic = newClinic();
-        try (SseClient mine = SseClient.open(port, clinic.adminToken);
-                SseClient platform = SseClient.open(port, platformToken())) {
+        try (LoggerTail mine = LoggerTail.open(port, clinic.adminToken);
+                LoggerTail platform = LoggerTail.open(port, platformToken())) {
             String trace = UUID.randomUUID().toString().replace("-", "");
             MDC.put("trace.id", trace);
             MDC.put("clinic.id", clinic.id);
@@ -182,20 +186,20 @@ class LoggerApiTest extends ApiTest {
                 MDC.remove("clinic.id");
             }
 
-            SseClient.Frame warn = mine.await(SseClient.trace(trace).and(f -> "WARN".equals(f.text("level"))),
+            LoggerTail.Event warn = mine.await(LoggerTail.trace(trace).and(f -> "WARN".equals(f.text("level"))),
                     TWO_SECONDS);
-            SseClient.Frame error = mine.await(SseClient.trace(trace).and(f -> "ERROR".equals(f.text("level"))),
+            LoggerTail.Event error = mine.await(LoggerTail.trace(trace).and(f -> "ERROR".equals(f.text("level"))),
                     TWO_SECONDS);
             assertThat(warn).isNotNull();
-            assertThat(warn.event()).isEqualTo("log");
+            assertThat(warn.name()).isEqualTo("log");
             assertThat(warn.text("logger")).isEqualTo("io.healthcarebackend.scheduling.SomeService");
             assertThat(warn.text("message")).isEqualTo("careless warning about [EMAIL]");
             assertThat(error).isNotNull();
             assertThat(error.text("message")).isEqualTo(
                     "failure with a cause [java.lang.IllegalStateException: phone [PHONE] failed]");
             assertThat(error.raw()).doesNotContain("99887766").doesNotContain("\tat ").doesNotContain("at io.");
-            assertThat(mine.frames).noneMatch(f -> "an info line stays off the tail".equals(f.text("message")));
-            assertThat(platform.await(SseClient.trace(trace), Duration.ofMillis(300))).isNull();
+            assertThat(mine.events).noneMatch(f -> "an info line stays off the tail".equals(f.text("message")));
+            assertThat(platform.await(LoggerTail.trace(trace), Duration.ofMillis(300))).isNull();
         }
     }
 
@@ -203,17 +207,17 @@ class LoggerApiTest extends ApiTest {
     void aViewerThatReconnectsWithLastEventIdGetsWhatItMissed() {
         Clinic clinic = newClinic();
         String first;
-        try (SseClient tail = SseClient.open(port, clinic.adminToken)) {
+        try (LoggerTail tail = LoggerTail.open(port, clinic.adminToken)) {
             String trace = api.get("/api/v1/patients", clinic.adminToken).header("X-Trace-Id");
-            first = tail.await(SseClient.trace(trace), TWO_SECONDS).id();
+            first = tail.await(LoggerTail.trace(trace), TWO_SECONDS).id();
         }
         String missed = api.get("/api/v1/practitioners", clinic.adminToken).header("X-Trace-Id");
-        try (SseClient resumed = SseClient.open(port, clinic.adminToken, Map.of("Last-Event-ID", first))) {
-            SseClient.Frame frame = resumed.await(SseClient.trace(missed), TWO_SECONDS);
+        try (LoggerTail resumed = LoggerTail.open(port, clinic.adminToken, Map.of("Last-Event-ID", first))) {
+            LoggerTail.Event frame = resumed.await(LoggerTail.trace(missed), TWO_SECONDS);
             assertThat(frame).as("the missed event is replayed").isNotNull();
-            assertThat(resumed.frames.getFirst().id()).as("replay starts after the last seen event")
+            assertThat(resumed.events.getFirst().id()).as("replay starts after the last seen event")
                     .isNotEqualTo(first);
-            assertThat(resumed.frames).noneMatch(f -> first.equals(f.id()));
+            assertThat(resumed.events).noneMatch(f -> first.equals(f.id()));
         }
     }
 
@@ -243,7 +247,7 @@ class LoggerApiTest extends ApiTest {
         Clinic clinic = newClinic();
         List<String> canaries = List.of("Canarygivenname", "Canaryfamilyname", "canary.person@canary-mail.test",
                 "+49 151 99887766", "CANARY-MRN-777");
-        try (SseClient tail = SseClient.open(port, clinic.adminToken)) {
+        try (LoggerTail tail = LoggerTail.open(port, clinic.adminToken)) {
             Api.Response created = api.post("/api/v1/patients", clinic.adminToken, Map.of("givenName",
                     "Canarygivenname", "familyName", "Canaryfamilyname", "birthDate", "1961-07-04",
                     "email", "canary.person@canary-mail.test", "phone", "+49 151 99887766", "mrn", "CANARY-MRN-777"));
@@ -254,7 +258,7 @@ class LoggerApiTest extends ApiTest {
             api.postRaw("/api/v1/patients", clinic.adminToken, "{\"givenName\": \"Canarygivenname\", \"phone\": +49");
             api.post("/api/v1/auth/login", null, Map.of("email", "canary.person@canary-mail.test", "password", "x"));
             String last = api.get("/api/v1/patients/CANARY-MRN-777", clinic.adminToken).header("X-Trace-Id");
-            assertThat(tail.await(SseClient.trace(last), TWO_SECONDS)).isNotNull();
+            assertThat(tail.await(LoggerTail.trace(last), TWO_SECONDS)).isNotNull();
 
             String streamed = String.join("\n", tail.lines);
             List<String> stored = redis.opsForStream().range(TestDatabase.REDIS_PREFIX + "logger:events",

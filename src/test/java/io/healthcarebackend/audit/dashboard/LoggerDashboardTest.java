@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -28,6 +29,8 @@ import org.openqa.selenium.WebElement;
  * test with instructions rather than skipping it, so a CI machine without them cannot pass silently.
  */
 class LoggerDashboardTest extends ApiTest {
+
+    private static final String TOKENS = "hb.logger.tokens";
 
     private WebDriver browser;
 
@@ -152,6 +155,40 @@ class LoggerDashboardTest extends ApiTest {
 
         assertThat(browser.findElements(By.cssSelector("#tail tr[data-trace-id='" + clinicTrace + "']"))).isEmpty();
         assertThat(tailRows()).isNotEmpty().allSatisfy(r -> assertThat(r.getAttribute("data-clinic-id")).isEmpty());
+    }
+
+    /**
+     * A refresh token is exchanged once; of several exchanges the losers get 409
+     * REFRESH_IN_PROGRESS. Calls of one page that meet a 401 together share one renewal, and a tab
+     * that loses the exchange to another tab holding the same tokens (a duplicated tab) takes that
+     * tab's new tokens: nobody is signed out, and one session carries on.
+     */
+    @Test
+    void callsThatMeetAnExpiredTokenTogetherAndATabThatLosesTheRefreshRaceStaySignedIn() {
+        Clinic clinic = newClinic();
+        User admin = clinic.user("CLINIC_ADMIN");
+        signIn(admin.email(), PASSWORD);
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "dashboard-view"));
+        HeadlessChromium.TwinTabs tabs = HeadlessChromium.twinTabsWithExpiredAccess(browser,
+                "http://127.0.0.1:" + port + "/logger", TOKENS, "dashboard-view");
+
+        // Two calls at once in the first tab, both answered 401: one renewal for both.
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('audit-apply').click();"
+                + "document.getElementById('audit-apply').click();");
+        waitFor(browser, Duration.ofSeconds(10),
+                () -> !tabs.refreshToken().equals(HeadlessChromium.refreshToken(browser, TOKENS)));
+        String renewed = HeadlessChromium.refreshToken(browser, TOKENS);
+        waitFor(browser, Duration.ofSeconds(10), () -> text(browser, "audit-status").contains("event(s)"));
+        assertThat(visible(browser, "login-view")).isFalse();
+
+        // The second tab renews with the token the first has just exchanged: 409, and it takes the first's.
+        browser.switchTo().window(tabs.second());
+        browser.findElement(By.id("audit-apply")).click();
+        waitFor(browser, Duration.ofSeconds(10), () -> text(browser, "audit-status").contains("event(s)")
+                || visible(browser, "login-view"));
+        assertThat(visible(browser, "login-view")).as("the losing tab signed out").isFalse();
+        assertThat(HeadlessChromium.refreshToken(browser, TOKENS)).isEqualTo(renewed);
+        assertNoContentSecurityPolicyViolation(browser);
     }
 
     @Test

@@ -18,17 +18,17 @@ class LoggerInProcessTest extends ApiTest {
         Clinic clinic = newClinic();
         assertThat(api.get("/logger/api/me", clinic.adminToken).text("transport")).isEqualTo("in-process");
 
-        try (SseClient tail = SseClient.open(port, clinic.adminToken)) {
+        try (LoggerTail tail = LoggerTail.open(port, clinic.adminToken)) {
             Api.Response created = api.post("/api/v1/patients", clinic.adminToken,
                     Map.of("givenName", "Ring", "familyName", "Buffer", "birthDate", "1970-05-06"));
-            SseClient.Frame frame = tail.await(SseClient.trace(created.header("X-Trace-Id")), Duration.ofSeconds(2));
+            LoggerTail.Event frame = tail.await(LoggerTail.trace(created.header("X-Trace-Id")), Duration.ofSeconds(2));
 
             assertThat(frame).isNotNull();
             assertThat(frame.text("route")).isEqualTo("/api/v1/patients");
             assertThat(frame.text("clinicId")).isEqualTo(clinic.id);
         }
         // A new viewer gets the recent backlog of its clinic from the ring buffer.
-        try (SseClient later = SseClient.open(port, clinic.adminToken)) {
+        try (LoggerTail later = LoggerTail.open(port, clinic.adminToken)) {
             assertThat(later.await(f -> "/api/v1/patients".equals(f.text("route")), Duration.ofSeconds(2)))
                     .isNotNull();
         }

@@ -33,7 +33,7 @@ class LoggerStreamLifetimeTest extends ApiTest {
     void aTailEndsWhenItsSessionDoes(AccessChange change) {
         Clinic clinic = newClinic();
         User officer = clinic.user("COMPLIANCE_OFFICER");
-        try (SseClient tail = connected(SseClient.open(port, officer.token()))) {
+        try (LoggerTail tail = connected(LoggerTail.open(port, officer.token()))) {
             // CLINIC_ADMIN may watch the tail too: the stream still ends, its token names the old role.
             change.applyTo(api, clinic, officer, officer.token(), "CLINIC_ADMIN");
 
@@ -44,7 +44,7 @@ class LoggerStreamLifetimeTest extends ApiTest {
     @Test
     void aPlatformAdministratorsTailEndsAtLogout() {
         String token = platformToken();
-        try (SseClient tail = connected(SseClient.open(port, token))) {
+        try (LoggerTail tail = connected(LoggerTail.open(port, token))) {
             assertThat(api.post("/api/v1/auth/logout", token, null).status()).isEqualTo(204);
 
             assertEnded(tail, "SESSION_ENDED");
@@ -55,7 +55,7 @@ class LoggerStreamLifetimeTest extends ApiTest {
     void aTailEndsWhenItsTokenExpires() {
         Clinic clinic = newClinic();
         String token = ShortLivedTokens.expiringIn(clinic.adminToken, Duration.ofSeconds(3));
-        try (SseClient tail = connected(SseClient.open(port, token))) {
+        try (LoggerTail tail = connected(LoggerTail.open(port, token))) {
             assertEnded(tail, "TOKEN_EXPIRED");
         }
     }
@@ -64,23 +64,23 @@ class LoggerStreamLifetimeTest extends ApiTest {
     void aViewerHoldsAtMostTwoTailsAndGetsThePlaceBackWhenOneGoesAway() {
         Clinic clinic = newClinic();
         String token = clinic.user("COMPLIANCE_OFFICER").token();
-        List<SseClient> open = new ArrayList<>();
+        List<LoggerTail> open = new ArrayList<>();
         try {
-            open.add(connected(SseClient.open(port, token)));
-            open.add(connected(SseClient.open(port, token)));
+            open.add(connected(LoggerTail.open(port, token)));
+            open.add(connected(LoggerTail.open(port, token)));
 
             Api.Response refused = api.get("/logger/api/stream", token);
             assertProblem(refused, 429, "LOGGER_STREAMS_PER_USER_EXCEEDED");
             assertThat(refused.header("Retry-After")).isNotBlank();
-            try (SseClient otherViewer = connected(SseClient.open(port, clinic.adminToken))) {
+            try (LoggerTail otherViewer = connected(LoggerTail.open(port, clinic.adminToken))) {
                 assertThat(otherViewer.status).as("another user's tails are counted apart").isEqualTo(200);
             }
 
             open.removeFirst().close();
             // The server notices the closed connection at that tail's next heartbeat (1 s here).
-            SseClient[] again = {null};
+            LoggerTail[] again = {null};
             WorkerTest.await("a tail once the closed one's place was given back", WITHIN, () -> {
-                SseClient attempt = SseClient.open(port, token);
+                LoggerTail attempt = LoggerTail.open(port, token);
                 if (attempt.status == 200) {
                     again[0] = attempt;
                     return true;
@@ -91,19 +91,19 @@ class LoggerStreamLifetimeTest extends ApiTest {
             open.add(again[0]);
             assertThat(again[0].status).isEqualTo(200);
         } finally {
-            open.forEach(SseClient::close);
+            open.forEach(LoggerTail::close);
         }
     }
 
-    private static void assertEnded(SseClient tail, String reason) {
-        SseClient.Frame end = tail.await(f -> "end".equals(f.event()), WITHIN);
+    private static void assertEnded(LoggerTail tail, String reason) {
+        LoggerTail.Event end = tail.await(f -> "end".equals(f.name()), WITHIN);
         assertThat(end).as("the tail's last event, within %s", WITHIN).isNotNull();
         assertThat(end.text("reason")).isEqualTo(reason);
         assertThat(tail.awaitEnd(WITHIN)).as("the response ended").isTrue();
     }
 
     /** A tail that answered 200 and wrote its first line (so it is registered). */
-    private static SseClient connected(SseClient tail) {
+    private static LoggerTail connected(LoggerTail tail) {
         assertThat(tail.status).as("tail status").isEqualTo(200);
         WorkerTest.await("the tail's first line", WITHIN, () -> !tail.lines.isEmpty());
         return tail;

@@ -34,17 +34,17 @@ class LoggerTransportTest extends ApiTest {
             String firstInstance = api.get("/logger/api/me", clinic.adminToken).text("instance");
             assertThat(secondInstance).isNotBlank().isNotEqualTo(firstInstance);
 
-            try (SseClient onFirst = SseClient.open(port, clinic.adminToken);
-                    SseClient onSecond = SseClient.open(secondPort, clinic.adminToken)) {
+            try (LoggerTail onFirst = LoggerTail.open(port, clinic.adminToken);
+                    LoggerTail onSecond = LoggerTail.open(secondPort, clinic.adminToken)) {
                 Api.Response created = other.post("/api/v1/patients", clinic.adminToken,
                         Map.of("givenName", "Two", "familyName", "Instances", "birthDate", "1970-05-06"));
                 assertThat(created.status()).isEqualTo(201);
                 String trace = created.header("X-Trace-Id");
 
-                SseClient.Frame seen = onFirst.await(SseClient.trace(trace), Duration.ofSeconds(2));
+                LoggerTail.Event seen = onFirst.await(LoggerTail.trace(trace), Duration.ofSeconds(2));
                 assertThat(seen).as("the second instance's request on the first instance's tail").isNotNull();
                 assertThat(seen.text("instance")).isEqualTo(secondInstance);
-                assertThat(onSecond.await(SseClient.trace(trace), Duration.ofSeconds(2))).isNotNull();
+                assertThat(onSecond.await(LoggerTail.trace(trace), Duration.ofSeconds(2))).isNotNull();
 
                 Instant closing = Instant.now();
                 CompletableFuture.runAsync(second::close).get(20, TimeUnit.SECONDS);
@@ -71,10 +71,10 @@ class LoggerTransportTest extends ApiTest {
 
         // After a full stop of the logger context the tap is re-attached by a once-a-second check,
         // so a warning logged in that second may be lost: warn until one arrives, within 5 s.
-        try (SseClient tail = SseClient.open(port, clinic.adminToken)) {
+        try (LoggerTail tail = LoggerTail.open(port, clinic.adminToken)) {
             String trace = java.util.UUID.randomUUID().toString().replace("-", "");
             Instant deadline = Instant.now().plusSeconds(5);
-            SseClient.Frame seen = null;
+            LoggerTail.Event seen = null;
             while (seen == null && Instant.now().isBefore(deadline)) {
                 org.slf4j.MDC.put("trace.id", trace);
                 org.slf4j.MDC.put("clinic.id", clinic.id);
@@ -84,7 +84,7 @@ class LoggerTransportTest extends ApiTest {
                     org.slf4j.MDC.remove("trace.id");
                     org.slf4j.MDC.remove("clinic.id");
                 }
-                seen = tail.await(SseClient.trace(trace).and(f -> instance.equals(f.text("instance"))),
+                seen = tail.await(LoggerTail.trace(trace).and(f -> instance.equals(f.text("instance"))),
                         Duration.ofMillis(500));
             }
             assertThat(seen).as("the warning on this instance's tail").isNotNull();

@@ -271,16 +271,19 @@ class QueueDashboardApiTest extends WorkerTest {
                     .doesNotContain(TASK + "\"", "accessToken");
             // Ours is a classic script, run while the page is parsed; the app's bundle is a module,
             // run only after parsing: so ours wraps fetch before the app's first call.
-            assertThat(html).contains("<script src=\"/queue-dashboard/queue-dashboard.js\"></script>")
+            assertThat(html).contains("<script src=\"/shared/session.js\"></script>\n"
+                    + "    <script src=\"/queue-dashboard/queue-dashboard.js\"></script>")
                     .containsPattern("<script type=\"module\"[^>]* src=\"/queue-dashboard/db-scheduler/assets/");
             List<String> scripts = List.of(html.split("<script", -1)).subList(1, html.split("<script", -1).length);
-            assertThat(scripts).as("every script is a file of this origin, none inline").hasSize(3)
+            assertThat(scripts).as("every script is a file of this origin, none inline").hasSize(4)
                     .allSatisfy(tag -> {
-                        assertThat(tag.substring(0, tag.indexOf('>'))).containsPattern("\\ssrc=[\"']/queue-dashboard/");
+                        assertThat(tag.substring(0, tag.indexOf('>')))
+                                .containsPattern("\\ssrc=[\"']/(queue-dashboard|shared)/");
                         assertThat(tag.substring(tag.indexOf('>') + 1)).startsWith("</script>");
                     });
         }
-        for (String file : List.of("/queue-dashboard/queue-dashboard.js", "/queue-dashboard/queue-dashboard.css",
+        for (String file : List.of("/shared/session.js", "/queue-dashboard/queue-dashboard.js",
+                "/queue-dashboard/queue-dashboard.css",
                 "/queue-dashboard/db-scheduler/js/context-path.js", "/queue-dashboard/db-scheduler/favicon.svg")) {
             assertThat(api.get(file, null, Map.of("Accept", "*/*")).status()).as("GET %s", file).isEqualTo(200);
         }

@@ -37,6 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class QueueDashboardBrowserTest extends WorkerTest {
 
     private static final String TASK = DashboardTestJobs.TASK;
+    private static final String TOKENS = "hb.queue-dashboard.tokens";
 
     @Autowired
     private JdbcClient jdbc;
@@ -186,19 +187,48 @@ class QueueDashboardBrowserTest extends WorkerTest {
         signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
         waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-summary-view"));
         JavascriptExecutor js = (JavascriptExecutor) browser;
-        js.executeScript("const t = JSON.parse(sessionStorage.getItem('hb.queue-dashboard.tokens'));"
-                + "t.access = 'not-a-token'; sessionStorage.setItem('hb.queue-dashboard.tokens', JSON.stringify(t));");
+        HeadlessChromium.spoilAccessToken(browser, TOKENS);
         String dead = id("dead");
         rows.dead(TASK, dead, 5);
 
         // The next refresh of the summary (every 5 s) is answered 401, renews the token and tries again.
         waitFor(browser, Duration.ofSeconds(12), () -> !browser.findElements(deadJob(dead)).isEmpty());
         assertThat(visible(browser, "qd-summary-view")).isTrue();
-        assertThat((String) js.executeScript("return JSON.parse(sessionStorage.getItem('hb.queue-dashboard.tokens'))"
-                + ".access")).isNotEqualTo("not-a-token");
+        assertThat((String) js.executeScript("return JSON.parse(sessionStorage.getItem(arguments[0])).access",
+                TOKENS)).isNotEqualTo("not-a-token");
         // The app's calls carry the renewed token too.
         click(browser.findElements(By.xpath("//div[@id='root']//button[normalize-space()='Refresh']")).getFirst());
         waitFor(browser, Duration.ofSeconds(10), () -> browser.findElement(By.id("root")).getText().contains(TASK));
+    }
+
+    /**
+     * Two tabs holding the same tokens (one duplicated from the other) both meet a 401 and renew
+     * with the same refresh token: one exchange rotates the session, the other is answered 409
+     * REFRESH_IN_PROGRESS. The losing tab takes the winner's tokens (from the winning tab) instead
+     * of signing out, and both carry on with one session.
+     */
+    @Test
+    void aTabThatLosesTheRefreshRaceToAnotherTabTakesItsTokensAndCarriesOn() {
+        signIn(PLATFORM_EMAIL, PLATFORM_PASSWORD);
+        waitFor(browser, Duration.ofSeconds(10), () -> visible(browser, "qd-summary-view"));
+        HeadlessChromium.TwinTabs tabs = HeadlessChromium.twinTabsWithExpiredAccess(browser,
+                "http://127.0.0.1:" + port + "/queue-dashboard", TOKENS, "qd-summary-view");
+        String dead = id("dead");
+        rows.dead(TASK, dead, 5);
+
+        // Each tab's next summary refresh (every 5 s) is answered 401 and renews with the same token.
+        for (String tab : List.of(tabs.first(), tabs.second())) {
+            browser.switchTo().window(tab);
+            waitFor(browser, Duration.ofSeconds(15), () -> !browser.findElements(deadJob(dead)).isEmpty());
+            assertThat(visible(browser, "qd-login-view")).as("tab %s signed out", tab).isFalse();
+            assertThat(visible(browser, "qd-summary-view")).isTrue();
+        }
+        browser.switchTo().window(tabs.first());
+        String renewed = HeadlessChromium.refreshToken(browser, TOKENS);
+        browser.switchTo().window(tabs.second());
+        assertThat(renewed).isNotEqualTo(tabs.refreshToken())
+                .as("one exchange: the loser holds the winner's tokens").isEqualTo(HeadlessChromium.refreshToken(browser, TOKENS));
+        assertNoContentSecurityPolicyViolation(browser);
     }
 
     @Test
