@@ -8,6 +8,8 @@ import io.micrometer.tracing.otel.bridge.Slf4JEventListener;
 import io.micrometer.tracing.propagation.Propagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -91,7 +93,7 @@ class TracingConfig {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 headers.put(pair.substring(0, eq).trim(),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1).trim(), java.nio.charset.StandardCharsets.UTF_8));
+                        URLDecoder.decode(pair.substring(eq + 1).trim(), StandardCharsets.UTF_8));
             }
         }
         return headers;
@@ -109,6 +111,7 @@ class TracingConfig {
      */
     @Bean
     MeterFilter tracingOnlyObservations() {
-        return MeterFilter.deny(id -> id.getName().startsWith("healthcare.transaction") || id.getName().startsWith("lettuce"));
+        return MeterFilter.deny(
+                id -> id.getName().startsWith("healthcare.transaction") || id.getName().startsWith("lettuce"));
     }
 }

@@ -86,8 +86,8 @@ class TracingTest extends WorkerTest {
         assertThat(COLLECTOR.spans()).noneMatch(s -> s.traceId().equals(caller.parent()));
         assertThat(trace).filteredOn(Received::root).containsExactly(server);
 
-        List<Received> request = trace.stream().filter(s -> s == server || ancestors(trace, s).contains(server.spanId()))
-                .toList();
+        List<Received> request = trace.stream()
+                .filter(s -> s == server || ancestors(trace, s).contains(server.spanId())).toList();
         Received transaction = only(request, s -> "BookingService.book".equals(s.attribute("tx.name")));
         assertThat(transaction.name()).isEqualTo("BookingService.book");
         List<Received> sql = request.stream().filter(s -> "postgresql".equals(s.attribute("db.system.name"))).toList();
@@ -142,7 +142,8 @@ class TracingTest extends WorkerTest {
         assertThat(server.resource()).containsEntry("service.name", "healthcare-backend");
 
         String metrics = api.get("/metrics", null, Map.of("Accept", "text/plain")).raw().body();
-        assertThat(metrics).containsPattern("healthcare_slow_requests_seconds_count\\{.*route=\"/api/v1/appointments\".*} [1-9]")
+        assertThat(metrics)
+                .containsPattern("healthcare_slow_requests_seconds_count\\{.*route=\"/api/v1/appointments\".*} [1-9]")
                 .containsPattern("healthcare_slow_queries_seconds_count\\{.*operation=\"INSERT\".*} [1-9]")
                 .doesNotContain("healthcare_transaction").doesNotContain("lettuce_");
     }
