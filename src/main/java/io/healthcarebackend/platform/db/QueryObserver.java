@@ -1,5 +1,6 @@
 package io.healthcarebackend.platform.db;
 
+import io.healthcarebackend.platform.logging.LogBudget;
 import io.healthcarebackend.platform.tracing.TracingSwitch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  * event ({@code event.action=slow-query}, duration, operation and the statement text with placeholders —
  * never a bound value, literals replaced: {@link SqlText}) and a sample of the timer
  * {@code healthcare.slow.queries{operation}} (count, total and max on /metrics). The log line carries
- * the request's or job's {@code trace.id}.</li>
+ * the request's or job's {@code trace.id}; at most 20 such lines a second, each saying how many
+ * were left out before it ({@code event.suppressed}).</li>
  * <li><b>Spans</b> (tracing on): a CLIENT span per statement inside a sampled trace, with
  * {@code db.query.text} (same sanitized text), {@code db.operation.name} and, when it fails, the
  * SQLSTATE. Statements outside any trace (pollers, start-up) get none.</li>
@@ -40,10 +42,14 @@ class QueryObserver {
     private final Tracer tracer;
     private final boolean tracing;
     private final Map<String, Timer> slow = new ConcurrentHashMap<>();
+    /** A saturated database makes every statement slow: at most 20 log lines a second, the timer counts all. */
+    private final LogBudget logs;
 
     QueryObserver(@Value("${app.observability.slow-query-threshold:250ms}") Duration threshold,
-            MeterRegistry meters, ObjectProvider<Tracer> tracer, Environment environment) {
+            @Value("${app.observability.slow-log-budget:20}") int logBudget, MeterRegistry meters,
+            ObjectProvider<Tracer> tracer, Environment environment) {
         this.thresholdNanos = threshold.toNanos();
+        this.logs = new LogBudget(logBudget);
         this.meters = meters;
         this.tracing = TracingSwitch.enabled(environment);
         this.tracer = tracing ? tracer.getObject() : Tracer.NOOP;
@@ -92,10 +98,14 @@ class QueryObserver {
         slow.computeIfAbsent(operation, op -> Timer.builder("healthcare.slow.queries")
                 .description("SQL statements at or above SLOW_QUERY_THRESHOLD").tag("operation", op)
                 .register(meters)).record(nanos, TimeUnit.NANOSECONDS);
+        int dropped = logs.admit();
+        if (dropped < 0) {
+            return;
+        }
         log.atWarn().setMessage("Slow query: {} ms, {}").addArgument(nanos / 1_000_000).addArgument(operation)
                 .addKeyValue("event.action", "slow-query").addKeyValue("event.duration", nanos)
                 .addKeyValue("db.operation.name", operation).addKeyValue("db.query.text", SqlText.sanitized(sql))
-                .log();
+                .addKeyValue("event.suppressed", dropped).log();
     }
 
     /** A failed statement as a span shows it: its SQLSTATE, never the driver's message (it may quote values). */
