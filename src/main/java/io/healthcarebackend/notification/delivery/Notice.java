@@ -15,10 +15,6 @@ import java.util.UUID;
  */
 record Notice(UUID clinicId, UUID appointmentId, Kind kind, int offset, Instant start, Instant due, String trace) {
 
-    Notice(UUID clinicId, UUID appointmentId, Kind kind, int offset, Instant start, Instant due) {
-        this(clinicId, appointmentId, kind, offset, start, due, null);
-    }
-
     ClinicId clinic() {
         return new ClinicId(clinicId);
     }
