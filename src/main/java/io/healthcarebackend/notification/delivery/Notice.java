@@ -9,8 +9,11 @@ import java.util.UUID;
  * names the appointment start it was planned for, so a message that outlived a reschedule or a
  * cancellation recognises itself as obsolete. {@code offset} is the reminder's minutes before the
  * start (0 for a confirmation); {@code due} when it was planned to go out (for the reminder-lag metric).
+ * {@code trace} is the W3C traceparent of the change that planned it (tracing on; else null): the
+ * send continues that trace ({@code platform.tracing.JobSpans}). Jobs stored before it existed read
+ * it as null; older workers ignore it (unknown JSON properties are skipped).
  */
-record Notice(UUID clinicId, UUID appointmentId, Kind kind, int offset, Instant start, Instant due) {
+record Notice(UUID clinicId, UUID appointmentId, Kind kind, int offset, Instant start, Instant due, String trace) {
 
     ClinicId clinic() {
         return new ClinicId(clinicId);

@@ -5,6 +5,7 @@ import io.healthcarebackend.platform.ClinicId;
 import io.healthcarebackend.platform.jobs.JobQueue;
 import io.healthcarebackend.platform.jobs.JobQueue.Job;
 import io.healthcarebackend.platform.jobs.PendingJobs;
+import io.healthcarebackend.platform.tracing.JobSpans;
 import io.healthcarebackend.scheduling.AppointmentEvents.AppointmentBooked;
 import io.healthcarebackend.scheduling.AppointmentEvents.AppointmentCancelled;
 import io.healthcarebackend.scheduling.AppointmentEvents.AppointmentRescheduled;
@@ -33,13 +34,16 @@ class NoticePlanner {
     private final JobQueue queue;
     private final PendingJobs pending;
     private final Clock clock;
+    private final JobSpans spans;
 
-    NoticePlanner(SettingsRepository settings, Clinics clinics, JobQueue queue, PendingJobs pending, Clock clock) {
+    NoticePlanner(SettingsRepository settings, Clinics clinics, JobQueue queue, PendingJobs pending, Clock clock,
+            JobSpans spans) {
         this.settings = settings;
         this.clinics = clinics;
         this.queue = queue;
         this.pending = pending;
         this.clock = clock;
+        this.spans = spans;
     }
 
     @EventListener
@@ -63,14 +67,15 @@ class NoticePlanner {
         NotificationSettings s = settings.of(clinic);
         ZoneId zone = clinics.timeZone(clinic);
         Instant now = clock.instant();
+        String trace = spans.current();
         List<Job> jobs = new ArrayList<>();
         if (s.confirmations()) {
             jobs.add(job(new Notice(clinic.value(), appointment, Kind.CONFIRMATION, 0, start,
-                    DueTimes.confirmation(now, s, zone))));
+                    DueTimes.confirmation(now, s, zone), trace)));
         }
         for (int offset : s.reminderOffsets()) {
             DueTimes.reminder(start, offset, now, s, zone).ifPresent(due -> jobs.add(
-                    job(new Notice(clinic.value(), appointment, Kind.REMINDER, offset, start, due))));
+                    job(new Notice(clinic.value(), appointment, Kind.REMINDER, offset, start, due, trace))));
         }
         queue.enqueue(jobs);
     }

@@ -7,8 +7,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.tracing.Tracing;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -35,14 +37,17 @@ class RedisConfig {
     /**
      * Without Lettuce's per-command latency histograms (recorded on every command, never read).
      * Reconnect attempts back off to one a second at most (Lettuce's default grows to 30 s, which
-     * would keep sign-in refused for up to half a minute after Redis is back).
+     * would keep sign-in refused for up to half a minute after Redis is back). With tracing on,
+     * commands issued inside a trace get spans ({@code platform.tracing}: command names only).
      */
     @Bean(destroyMethod = "shutdown")
-    ClientResources redisClientResources() {
-        return ClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled())
+    ClientResources redisClientResources(ObjectProvider<Tracing> tracing) {
+        ClientResources.Builder builder = ClientResources.builder()
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
+                        TimeUnit.MILLISECONDS));
+        tracing.ifAvailable(builder::tracing);
+        return builder.build();
     }
 
     @Bean

@@ -29,8 +29,46 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
  */
 class TenantTransactionManager extends JdbcTransactionManager {
 
-    TenantTransactionManager(DataSource dataSource) {
+    /** Null when tracing is off. */
+    private final TransactionSpans spans;
+
+    TenantTransactionManager(DataSource dataSource, TransactionSpans spans) {
         super(dataSource);
+        this.spans = spans;
+    }
+
+    @Override
+    protected void doBegin(Object transaction, TransactionDefinition definition) {
+        if (spans == null) {
+            super.doBegin(transaction, definition);
+            return;
+        }
+        spans.begin(definition);
+        try {
+            super.doBegin(transaction, definition);
+        } catch (RuntimeException | Error e) {
+            spans.end(e);
+            throw e;
+        }
+    }
+
+    @Override
+    protected void doRollback(DefaultTransactionStatus status) {
+        if (spans != null) {
+            spans.rolledBack();
+        }
+        super.doRollback(status);
+    }
+
+    @Override
+    protected void doCleanupAfterCompletion(Object transaction) {
+        try {
+            super.doCleanupAfterCompletion(transaction);
+        } finally {
+            if (spans != null) {
+                spans.end(null);
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.healthcarebackend.platform.ratelimit;
 
 import io.healthcarebackend.platform.config.RuntimeSettings;
+import io.lettuce.core.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,8 +24,8 @@ class RateLimitConfig {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnExpression("'${app.rate-limits.redis-url:}' != ''")
-    RedisLink rateLimitRedis(RateLimitSettings settings) {
-        return new RedisLink(settings.redisUrl(), settings.redisTimeout());
+    RedisLink rateLimitRedis(RateLimitSettings settings, ObjectProvider<Tracing> tracing) {
+        return new RedisLink(settings.redisUrl(), settings.redisTimeout(), tracing.getIfAvailable());
     }
 
     /** Closed with the context (a {@link ResilientLimiter} stops its probe), before the Redis link it uses. */

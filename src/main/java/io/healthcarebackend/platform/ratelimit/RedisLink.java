@@ -14,6 +14,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.tracing.Tracing;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -33,16 +34,20 @@ final class RedisLink implements AutoCloseable {
     private final RedisClient client;
     private volatile Backend backend;
 
-    RedisLink(String url, Duration timeout) {
+    /** {@code tracing}: spans of the commands issued inside a trace (platform.tracing); null when tracing is off. */
+    RedisLink(String url, Duration timeout, Tracing tracing) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+        ClientResources.Builder builder = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
                         TimeUnit.MILLISECONDS))
                 // Lettuce records every command's latency in histograms when HdrHistogram is on
                 // the classpath (it is, through Micrometer): CPU on every request, never read.
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .build();
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled());
+        if (tracing != null) {
+            builder.tracing(tracing);
+        }
+        this.resources = builder.build();
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

@@ -25,6 +25,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * id and span id go into every log line as {@code trace.parent} ({@code <trace-id>-<span-id>}) and
  * its trace id comes back in {@code X-Trace-Parent}, so the caller's trace and ours can be joined.
  * A malformed one is ignored.
+ *
+ * <p>With tracing on ({@code platform.tracing}) this id is also the trace id of the request's spans:
+ * the HTTP server span is started right after this filter, as a root span that takes the id from the
+ * log context, and the caller's traceparent becomes a link of it, never its parent.
+ *
+ * <p>Being the outermost filter, it also times the request for {@link SlowRequests}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -37,9 +43,16 @@ class TraceIdFilter extends OncePerRequestFilter {
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_SPAN = "0".repeat(16);
 
+    private final SlowRequests slow;
+
+    TraceIdFilter(SlowRequests slow) {
+        this.slow = slow;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long started = System.nanoTime();
         String traceId = fresh();
         request.setAttribute(ATTRIBUTE, traceId);
         response.setHeader("X-Trace-Id", traceId);
@@ -52,6 +65,7 @@ class TraceIdFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
+            slow.finished(request, response, System.nanoTime() - started, traceId);
             MDC.remove("trace.id");
             MDC.remove("trace.parent");
         }
