@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
  * <p>What is stored of the request is a keyed hash (HMAC-SHA256 under a key derived from
  * {@code PHI_INDEX_KEY}, and bound to the clinic and user): the request holds PHI (a patient, a
  * time, free text), and an unkeyed hash of it could be found again from a database dump by trying
- * likely requests. A row written before the hash was keyed (or under another key) matches no
- * request, so a retry under its key gets the answer of any other request: 422
- * {@code IDEMPOTENCY_KEY_REUSED}, nothing booked twice.
+ * likely requests. A row written before the hash was keyed (by the previous version, also during a
+ * rolling upgrade) is still recognised, so a retry gets its stored answer (see {@link #unkeyed});
+ * a row under another key matches no request: 422 {@code IDEMPOTENCY_KEY_REUSED}, nothing booked twice.
  */
 @Component
 class IdempotencyKeys {
@@ -70,11 +70,26 @@ class IdempotencyKeys {
                 .param("clinic", clinic.value()).param("user", user.value()).param("key", key)
                 .query((rs, n) -> new Object[] {rs.getBytes(1), rs.getInt(2), rs.getString(3)})
                 .single();
-        if (!MessageDigest.isEqual((byte[]) existing[0], requestHash)) {
+        byte[] stored = (byte[]) existing[0];
+        if (!MessageDigest.isEqual(stored, requestHash) && !MessageDigest.isEqual(stored, unkeyed(request))) {
             throw new ApiException.Unprocessable("IDEMPOTENCY_KEY_REUSED",
                     "Idempotency-Key was already used with a different request");
         }
         return Optional.of(new Stored((Integer) existing[1], (String) existing[2]));
+    }
+
+    /**
+     * The fingerprint versions before the keyed hash stored (SHA-256 of the request): a retry of a
+     * request stored just before an upgrade, or by an instance of the previous version during a
+     * rolling one, still gets its stored answer. Only compared, never stored; such rows are gone
+     * 48 hours after the upgrade, and this with them in the next release.
+     */
+    private static byte[] unkeyed(String request) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The stored fingerprint of a request: keyed, so the request cannot be found from it by guessing. */

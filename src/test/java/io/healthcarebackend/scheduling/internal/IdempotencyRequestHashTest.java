@@ -66,9 +66,10 @@ class IdempotencyRequestHashTest extends ApiTest {
     }
 
     @Test
-    void aRetryOfARequestStoredUnderTheOldUnkeyedDigestGetsTheMismatchAnswerAndBooksNothing() throws Exception {
+    void aRetryOfARequestStoredByThePreviousVersionGetsItsStoredAnswerAndBooksNothing() throws Exception {
         Booking booking = newBooking(11);
-        assertThat(send(booking, "before the deploy").status()).isEqualTo(201);
+        Api.Response first = send(booking, "before the deploy");
+        assertThat(first.status()).isEqualTo(201);
         // As a row written by the previous version: SHA-256 of the canonical request.
         try (Connection c = TestDatabase.superuserOnTestDb(); PreparedStatement s = c.prepareStatement(
                 "update idempotency_keys set request_hash = ? where key = ?")) {
@@ -77,7 +78,10 @@ class IdempotencyRequestHashTest extends ApiTest {
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
 
-        assertProblem(send(booking, "before the deploy"), 422, "IDEMPOTENCY_KEY_REUSED");
+        Api.Response retry = send(booking, "before the deploy");
+        assertThat(retry.status()).as("%s", retry).isEqualTo(201);
+        assertThat(retry.text("id")).isEqualTo(first.text("id"));
+        assertProblem(send(booking, "another reason"), 422, "IDEMPOTENCY_KEY_REUSED");
         assertThat(bookedFor(booking)).isEqualTo(1);
     }
 
