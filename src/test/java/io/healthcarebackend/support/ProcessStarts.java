@@ -25,6 +25,11 @@ public final class ProcessStarts {
     private ProcessStarts() {
     }
 
+    /** {@code base} times the load average per core (1 to 10 times): a bound for a command that starts a JVM. */
+    public static Duration scaled(Duration base) {
+        return Duration.ofMillis(Math.round(base.toMillis() * loadFactor()));
+    }
+
     /**
      * Polls {@code condition} every 200 ms until it holds; fails with {@code what} and the end of
      * {@code log} when {@code process} exits first, makes no progress for {@link #STALL}, or the
@@ -70,9 +75,10 @@ public final class ProcessStarts {
         return Math.clamp(perCore, 1, MAX_FACTOR);
     }
 
-    /** Changes whenever the process uses CPU time or its log grows. */
+    /** Changes whenever the process (or one it started: a wrapper's JVM) uses CPU time or its log grows. */
     private static String progressMark(Process process, Path log) {
-        long cpu = process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+        long cpu = java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum();
         long size;
         try {
             size = Files.size(log);
