@@ -59,7 +59,7 @@ run-aot: aot ## Like run, but starts from the AOT cache
 	java $(JAVA_OPTS) -XX:AOTCache=target/app.aot -jar target/extracted/healthcare-backend.jar
 
 .PHONY: test
-test: jdk ## Run all tests against the local PostgreSQL and Redis
+test: jdk ## Run all tests against the local PostgreSQL and Redis, except the cluster drill (make cluster-drill)
 	@scripts/ensure-services.sh
 	./mvnw -B --no-transfer-progress verify
 

@@ -2,7 +2,7 @@
 # containers (scripts/cluster.sh, docs/local-cluster.md). start/stop/restart/logs are the operator's names.
 CLUSTER := JAVA_OPTS="$(JAVA_OPTS)" scripts/cluster.sh
 
-.PHONY: cluster-up cluster-down cluster-status cluster-roll start stop restart logs
+.PHONY: cluster-up cluster-down cluster-status cluster-roll cluster-drill start stop restart logs
 cluster-up: jdk db-init build ## Start 3 API instances + 1 worker behind HAProxy on http://127.0.0.1:8080 (CLUSTER_PORT)
 	@$(CLUSTER) up
 
@@ -14,6 +14,13 @@ cluster-status: ## Show the local cluster's instances, their readiness and HAPro
 
 cluster-roll: jdk build ## Rolling restart of the local cluster under load; exits 1 if any request failed
 	@$(CLUSTER) roll
+
+# The drill is not part of `make test` (it takes minutes): a scheduled CI workflow runs it
+# (.github/workflows/cluster-drill.yml). It builds and packages the jar itself, on a database and ports
+# of its own, so it never touches a running `make start` cluster.
+cluster-drill: jdk ## The rolling-restart drill, minutes, not in make test (ClusterRollingRestartIT: a cluster of its own rolled under load, kill -9, down)
+	@scripts/ensure-services.sh
+	./mvnw -B --no-transfer-progress -Pcluster-drill verify
 
 start: cluster-up ## Start the local cluster (same as cluster-up)
 

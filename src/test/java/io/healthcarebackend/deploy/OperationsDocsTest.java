@@ -117,7 +117,7 @@ class OperationsDocsTest {
                 .output();
         for (String target : List.of("start", "stop", "restart", "logs", "prod-up", "prod-down", "prod-logs",
                 "k8s-render", "k8s-local-deploy", "k8s-local-stop", "k8s-deploy", "k8s-rollback", "db-backup",
-                "db-restore", "cluster-up", "cluster-down", "cluster-roll", "lint", "test", "run")) {
+                "db-restore", "cluster-up", "cluster-down", "cluster-roll", "cluster-drill", "lint", "test", "run")) {
             assertThat(help).as("make help lists " + target).containsPattern("(?m)^\\s+(\\S+\\[\\d+m)?" + target + "\\b");
         }
     }

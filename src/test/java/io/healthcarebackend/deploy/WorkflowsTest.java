@@ -50,6 +50,19 @@ class WorkflowsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theClusterDrillThatMakeTestLeavesOutRunsOnAScheduleAndOnDemand() throws IOException {
+        Map<String, Object> drill = workflow("cluster-drill.yml");
+        // YAML 1.1 reads the key "on" as the boolean true.
+        Map<String, Object> triggers = (Map<String, Object>) drill.getOrDefault("on", drill.get(true));
+        assertThat(triggers).containsKeys("schedule", "workflow_dispatch");
+        Map<String, Object> job = job(drill, "cluster-drill");
+        assertThat((Map<String, Object>) job.get("services")).containsKeys("postgres", "redis");
+        assertThat(runs(job)).contains("make cluster-drill").contains("actions/setup-java");
+        assertThat(Files.readString(Path.of("make/cluster.mk"))).containsPattern("(?m)^cluster-drill:.*## ");
+    }
+
+    @Test
     void theCiWorkflowChecksStaticallyBuildsTheImageAndScansIt() throws IOException {
         Map<String, Object> ci = workflow("ci.yml");
         assertThat(runs(job(ci, "static-checks"))).contains("make lint").contains("hadolint").contains("make k8s-render");

@@ -17,7 +17,10 @@ import org.springframework.test.context.TestPropertySource;
  * (here 127.0.0.1) the address in {@code X-Forwarded-For}; from any other peer the peer itself,
  * whatever header it sends.
  */
-@TestPropertySource(properties = "app.http.trusted-proxies=127.0.0.1")
+// The same properties, in the same order, as MetricsTokenTest: the two share one application context
+// (the metrics token guards /metrics only, which this test never calls).
+@TestPropertySource(properties = {"app.http.trusted-proxies=127.0.0.1",
+        "app.metrics.token=prometheus-scrape-token-0123456789abcdef"})
 class TrustedProxyClientTest extends ApiTest {
 
     @Test

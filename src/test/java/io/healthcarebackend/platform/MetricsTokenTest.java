@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** With METRICS_TOKEN set, /metrics answers Prometheus (that bearer token) and nobody else. */
-@TestPropertySource(properties = "app.metrics.token=" + MetricsTokenTest.TOKEN)
+// The same properties, in the same order, as TrustedProxyClientTest: the two share one application
+// context. Trusting 127.0.0.1 as a proxy changes nothing here: no request sends X-Forwarded-For.
+@TestPropertySource(properties = {"app.http.trusted-proxies=127.0.0.1", "app.metrics.token=" + MetricsTokenTest.TOKEN})
 class MetricsTokenTest extends ApiTest {
 
     static final String TOKEN = "prometheus-scrape-token-0123456789abcdef";

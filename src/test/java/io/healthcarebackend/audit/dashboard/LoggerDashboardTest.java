@@ -15,7 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -32,18 +33,26 @@ class LoggerDashboardTest extends ApiTest {
 
     private static final String TOKENS = "hb.logger.tokens";
 
+    /** One Chromium for the class; each test gets a fresh tab of it (HeadlessChromium.freshTab). */
+    private static WebDriver chromium;
+
     private WebDriver browser;
+
+    @BeforeAll
+    static void startBrowser() {
+        chromium = HeadlessChromium.start();
+    }
+
+    @AfterAll
+    static void quitBrowser() {
+        if (chromium != null) {
+            chromium.quit();
+        }
+    }
 
     @BeforeEach
     void openBrowser() {
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+        browser = HeadlessChromium.freshTab(chromium, "http://127.0.0.1:" + port);
     }
 
     @Test

@@ -22,8 +22,10 @@ import org.springframework.test.context.TestPropertySource;
  * session re-check is switched off (an hour): only the session-end signal and the token's timer
  * can end these streams in time.
  */
-@TestPropertySource(properties = {"app.streams.session-check=1h", "app.logger.stream-max-per-user=2",
-        "app.logger.stream-heartbeat=1s"})
+// The same properties, in the same order, as EventStreamLifetimeTest: the two share one application
+// context (its rare event-stream heartbeat is for event streams, which this test never opens).
+@TestPropertySource(properties = {"app.streams.session-check=1h", "app.events-stream.heartbeat=1m",
+        "app.logger.stream-max-per-user=2", "app.logger.stream-heartbeat=1s"})
 class LoggerStreamLifetimeTest extends ApiTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(10);

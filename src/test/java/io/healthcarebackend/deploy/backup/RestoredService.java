@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.healthcarebackend.support.Api;
 import io.healthcarebackend.support.Commands;
 import io.healthcarebackend.support.Ports;
+import io.healthcarebackend.support.ProcessStarts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -73,7 +75,7 @@ final class RestoredService implements AutoCloseable {
     /** {@code java -jar target/healthcare-backend.jar audit-verify} (what make audit-verify runs) on the restore. */
     Commands.Result auditVerify() {
         assertThat(Commands.root().resolve("target/healthcare-backend.jar")).as("run after `package`").exists();
-        return Commands.run(Duration.ofSeconds(90), Map.of(), java("audit-verify"));
+        return Commands.run(ProcessStarts.scaled(Duration.ofSeconds(90)), Map.of(), java("audit-verify"));
     }
 
     /** Starts the service's web server on the restore (see {@link #awaitHealthy()}). */
@@ -87,25 +89,25 @@ final class RestoredService implements AutoCloseable {
         this.port = port;
     }
 
-    /** Waits until the started service answers /health with 200 and a connected database. */
+    /**
+     * Waits until the started service answers /health with 200 and a connected database: while it
+     * makes progress, within 90 s times the load per core (ProcessStarts).
+     */
     Api awaitHealthy() throws InterruptedException {
         Api api = new Api(port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            assertThat(server.isAlive()).as("the service on the restore exited:\n%s", log()).isTrue();
-            try {
-                Api.Response health = api.get("/health", null);
-                if (health.status() == 200) {
-                    assertThat(health.text("database")).isEqualTo("connected");
-                    return api;
-                }
-            } catch (RuntimeException notYetListening) {
-                // keep waiting
-            }
-            assertThat(System.nanoTime()).as("the service on the restore answers /health in time:\n%s", log())
-                    .isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        AtomicReference<Api.Response> healthy = new AtomicReference<>();
+        ProcessStarts.await("the service on the restore answers /health", server, serverLog, Duration.ofSeconds(90),
+                () -> {
+                    try {
+                        Api.Response health = api.get("/health", null);
+                        healthy.set(health);
+                        return health.status() == 200;
+                    } catch (RuntimeException notYetListening) {
+                        return false;
+                    }
+                });
+        assertThat(healthy.get().text("database")).as("the restore's database:\n%s", log()).isEqualTo("connected");
+        return api;
     }
 
     private String log() {

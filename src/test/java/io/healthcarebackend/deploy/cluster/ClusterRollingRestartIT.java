@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  * instance, spread the load over every API instance, and let a request blocked in the first instance
  * when it gets SIGTERM finish with 2xx. An instance killed with SIGKILL afterwards comes back ready by
  * itself (its supervisor restarts it), and {@code down} leaves no process behind, supervisors included.
+ * A drill of several minutes (four JVMs started twice under load), so not part of {@code make test}:
+ * {@code make cluster-drill} runs it (tag "drill", Maven profile cluster-drill).
  */
+@Tag("drill")
 class ClusterRollingRestartIT {
 
     private static final List<String> INSTANCES = List.of("api1", "api2", "api3", "worker");

@@ -6,6 +6,7 @@ import io.healthcarebackend.deploy.container.Dockerfile.Instruction;
 import io.healthcarebackend.deploy.container.Dockerfile.Stage;
 import io.healthcarebackend.support.Commands;
 import io.healthcarebackend.support.Ports;
+import io.healthcarebackend.support.ProcessStarts;
 import io.healthcarebackend.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,13 +19,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerImageIT {
 
+    /** Scaled by the load and extended while the service makes progress (ProcessStarts). */
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
     private final Path work = createWork();
     private final String database = TestDatabase.NAME + "_img";
@@ -66,7 +68,8 @@ class ContainerImageIT {
         Path tmp = Files.createDirectories(work.resolve("tmp"));
         Path data = Files.createDirectories(work.resolve("data"));
         Path generated = work.resolve("generated-secrets");
-        Commands.run(Duration.ofSeconds(60), Map.of("REDIS_HOST", "127.0.0.1"),
+        // Three starts of the packaged jar: a bound that grows with the machine's load.
+        Commands.run(ProcessStarts.scaled(Duration.ofSeconds(60)), Map.of("REDIS_HOST", "127.0.0.1"),
                 "deploy/compose/generate-secrets.sh", generated.toString()).orFail();
         // Compose mounts each secret file (mode kept) into a /run/secrets directory of its own.
         Path secrets = Files.createDirectories(work.resolve("run-secrets"));
@@ -201,22 +204,23 @@ class ContainerImageIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                 .timeout(Duration.ofSeconds(5)).build();
-        Instant deadline = Instant.now().plus(START_DEADLINE);
-        while (Instant.now().isBefore(deadline)) {
-            if (!app.isAlive()) {
-                throw new AssertionError("the service exited " + app.exitValue() + ":\n" + Files.readString(log));
-            }
+        AtomicReference<HttpResponse<String>> healthy = new AtomicReference<>();
+        ProcessStarts.await("a healthy /health", app, log, START_DEADLINE, () -> {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
-                    return response;
+                    healthy.set(response);
+                    return true;
                 }
+                return false;
             } catch (IOException notYet) {
-                // not listening yet
+                return false; // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
             }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("no healthy /health within " + START_DEADLINE + ":\n" + Files.readString(log));
+        });
+        return healthy.get();
     }
 
 

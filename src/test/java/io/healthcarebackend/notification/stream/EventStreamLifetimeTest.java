@@ -23,7 +23,10 @@ import org.springframework.test.context.TestPropertySource;
  * through the first. Heartbeats rare (a minute) and the periodic session re-check switched off (an
  * hour): only the session-end signal and the token's timer can end these streams in time.
  */
-@TestPropertySource(properties = {EventStreamLifetimeTest.NO_RECHECK, EventStreamLifetimeTest.RARE_HEARTBEAT})
+// The same properties, in the same order, as LoggerStreamLifetimeTest: the two share one application
+// context (the logger settings are for its tails, which this test never opens).
+@TestPropertySource(properties = {EventStreamLifetimeTest.NO_RECHECK, EventStreamLifetimeTest.RARE_HEARTBEAT,
+        "app.logger.stream-max-per-user=2", "app.logger.stream-heartbeat=1s"})
 class EventStreamLifetimeTest extends ApiTest {
 
     static final String NO_RECHECK = "app.streams.session-check=1h";
