@@ -120,10 +120,9 @@ public final class CeilingDriftCheck {
             List<List<String>> capturedUnits = others.stream().map(Unit::lines).toList();
             List<String> captured = capturedUnits.stream().flatMap(List::stream).toList();
             List<String> raw = others.stream().flatMap(u -> u.raw().stream()).toList();
-            List<List<String>> expectedUnits = group(expected);
-            boolean matches = sameUnits(expectedUnits, capturedUnits);
-            List<String> shown = inOrderOf(expectedUnits, capturedUnits).stream().flatMap(List::stream).toList();
-            last = new Result(path, matches, expected, captured, raw, matches ? "" : diff(expected, shown));
+            String diff = compare(expected, capturedUnits);
+            boolean matches = diff.isEmpty();
+            last = new Result(path, matches, expected, captured, raw, diff);
             if (matches) {
                 return last;
             }
@@ -301,25 +300,65 @@ public final class CeilingDriftCheck {
         return background.stream().anyMatch(first::startsWith);
     }
 
-    private static boolean sameUnits(List<List<String>> a, List<List<String>> b) {
+    /**
+     * Empty when the captured transactions are the script's (in any order), else a line diff of
+     * the script against them, the captured ones arranged in the script's order: identical ones
+     * first, then each remaining one where the script's most alike one is (most words in common),
+     * the others at the end.
+     */
+    static String compare(List<String> script, List<List<String>> captured) {
+        List<List<String>> expected = group(script);
         Map<List<String>, Integer> counts = new LinkedHashMap<>();
-        a.forEach(u -> counts.merge(u, 1, Integer::sum));
-        b.forEach(u -> counts.merge(u, -1, Integer::sum));
-        return counts.values().stream().allMatch(v -> v == 0);
-    }
-
-    /** The captured units, those that match a unit of the script first and in its order, the others after them. */
-    private static List<List<String>> inOrderOf(List<List<String>> expected, List<List<String>> captured) {
+        expected.forEach(u -> counts.merge(u, 1, Integer::sum));
+        captured.forEach(u -> counts.merge(u, -1, Integer::sum));
+        if (counts.values().stream().allMatch(v -> v == 0)) {
+            return "";
+        }
         List<List<String>> left = new ArrayList<>(captured);
-        List<List<String>> ordered = new ArrayList<>();
+        List<List<String>> slots = new ArrayList<>();
         for (List<String> unit : expected) {
             int i = left.indexOf(unit);
-            if (i >= 0) {
-                ordered.add(left.remove(i));
+            slots.add(i >= 0 ? left.remove(i) : null);
+        }
+        for (int e = 0; e < expected.size(); e++) {
+            if (slots.get(e) != null) {
+                continue;
+            }
+            int best = -1;
+            int bestScore = 0;
+            for (int c = 0; c < left.size(); c++) {
+                int score = common(expected.get(e), left.get(c));
+                if (score > bestScore) {
+                    best = c;
+                    bestScore = score;
+                }
+            }
+            if (best >= 0) {
+                slots.set(e, left.remove(best));
             }
         }
-        ordered.addAll(left);
-        return ordered;
+        List<String> shown = new ArrayList<>();
+        slots.stream().filter(java.util.Objects::nonNull).forEach(shown::addAll);
+        left.forEach(shown::addAll);
+        return diff(script, shown);
+    }
+
+    /** Words two units' statements have in common (BEGIN and COMMIT aside): how alike they are. */
+    private static int common(List<String> a, List<String> b) {
+        List<String> rest = words(b);
+        int n = 0;
+        for (String word : words(a)) {
+            if (rest.remove(word)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static List<String> words(List<String> unit) {
+        List<String> words = new ArrayList<>();
+        unit.stream().filter(l -> !isBegin(l) && !isEnd(l)).forEach(l -> words.addAll(List.of(l.split(" "))));
+        return words;
     }
 
     static String normaliseScript(String sql) {
@@ -385,10 +424,10 @@ public final class CeilingDriftCheck {
             if (i < n && j < m && script.get(i).equals(service.get(j))) {
                 out.append("  ").append(script.get(i++)).append('\n');
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                out.append("+ ").append(service.get(j++)).append('\n');
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 out.append("- ").append(script.get(i++)).append('\n');
+            } else {
+                out.append("+ ").append(service.get(j++)).append('\n');
             }
         }
         return out.toString();
