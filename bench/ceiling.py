@@ -13,12 +13,13 @@ lookup: one per BATCH requests (`-- @batch` in the params file).
 Usage:
   ceiling.py setup   --clinic UUID --desk-user UUID
   ceiling.py prepare PATH --seconds S
-  ceiling.py run     PATH --seconds S --clients C --threads J --out DIR
+  ceiling.py run     PATH --seconds S --warmup W --clients C --threads J --out DIR
 
 `setup` builds the helper tables the params queries draw from (schema `ceiling`: the bench clinic's
 patients, practitioners and searchable names); `prepare` computes P's values and writes the pgbench
-script; `run` runs pgbench (as the service's database user, prepared statements) and writes
-DIR/P.json: requests/s (script executions × BATCH), pgbench's own figures and the wall-clock window.
+script; `run` runs pgbench (as the service's database user, prepared statements) for W + S seconds
+and writes DIR/P.json: requests/s over the last S seconds (pgbench's per-second progress, script
+executions × BATCH), the script's latency and that window on the wall clock.
 
 Connection settings from the environment, as scripts/db-init.sh: DATABASE_HOST (127.0.0.1),
 DATABASE_PORT (5432), DATABASE_ADMIN_USER (postgres), DATABASE_USER (hb_app), DATABASE_PASSWORD
@@ -140,14 +141,23 @@ def run(args):
     path = args.path
     with open(os.path.join(args.out, f"{path}.prepared.json")) as f:
         prepared = json.load(f)
-    free = int(psql("SELECT (SELECT setting::int FROM pg_settings WHERE name = 'max_connections')"
-                    " - (SELECT setting::int FROM pg_settings WHERE name = 'superuser_reserved_connections')"
-                    " - count(*) FROM pg_stat_activity", "-At").strip())
+    # On a shared server other clients may hold slots for a while: wait up to a minute for enough.
+    deadline = time.monotonic() + 60
+    while True:
+        free = int(psql("SELECT (SELECT setting::int FROM pg_settings WHERE name = 'max_connections')"
+                        " - (SELECT setting::int FROM pg_settings WHERE name = 'superuser_reserved_connections')"
+                        " - count(*) FROM pg_stat_activity", "-At").strip())
+        if free >= args.clients or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     if free < args.clients:
         sys.exit(f"ceiling: PostgreSQL has {free} free connection slots, pgbench needs {args.clients} "
                  "(other clients hold the rest; see pg_stat_activity, or set BENCH_CONNECTIONS lower)")
+    # pgbench prepares each statement of the script on a connection's first run of it (hundreds
+    # for ten copies of a booking): the first --warmup seconds are left out, like the service's warm-up.
     cmd = ["pgbench", "-h", HOST, "-p", PORT, "-U", APP, "-n", "-M", "prepared", "-c", str(args.clients),
-           "-j", str(args.threads), "-T", str(args.seconds), "-f", os.path.join(args.out, f"{path}.pgbench.sql")]
+           "-j", str(args.threads), "-T", str(args.warmup + args.seconds), "-P", "1",
+           "-f", os.path.join(args.out, f"{path}.pgbench.sql")]
     for name, value in prepared["constants"].items():
         cmd += ["-D", f"{name}={value}"]
     cmd.append(DB)
@@ -158,24 +168,28 @@ def run(args):
     out = result.stdout + result.stderr
     with open(os.path.join(args.out, f"{path}.pgbench.log"), "w") as f:
         f.write(" ".join(cmd) + "\n" + out)
-    tps = re.search(r"^tps = ([\d.]+) \(without initial connection time\)", out, re.M)
-    latency = re.search(r"^latency average = ([\d.]+) ms", out, re.M)
-    processed = re.search(r"number of transactions actually processed: (\d+)", out)
+    # progress: 7.0 s, 123.4 tps, lat 512.345 ms stddev 12.345, 0 failed
+    progress = [(float(m.group(1)), float(m.group(2)), float(m.group(3)))
+                for m in re.finditer(r"^progress: ([\d.]+) s, ([\d.]+) tps, lat ([\d.]+) ms", out, re.M)]
+    measured = [p for p in progress if p[0] > args.warmup]
     failed = re.search(r"number of failed transactions: (\d+)", out)
-    if result.returncode != 0 or not tps:
+    if result.returncode != 0 or not measured:
         hint = (" (the prepared values ran out: raise @rate in the params file)"
                 if "expected one row, got 0" in out else "")
         sys.exit(f"ceiling: pgbench failed for {path}{hint}; see {args.out}/{path}.pgbench.log:\n{out[-2000:]}")
     batch = prepared["batch"]
-    figures = {"path": path, "requests_per_s": float(tps.group(1)) * batch, "scripts_per_s": float(tps.group(1)),
-               "batch": batch, "clients": args.clients, "seconds": args.seconds,
-               "script_latency_ms": float(latency.group(1)) if latency else None,
-               "requests": int(processed.group(1)) * batch if processed else None,
-               "failed": int(failed.group(1)) if failed else 0, "start": start, "end": end}
+    tps = sum(p[1] for p in measured) / len(measured)
+    busy = [p for p in measured if p[1] > 0]
+    figures = {"path": path, "requests_per_s": tps * batch, "scripts_per_s": tps, "batch": batch,
+               "clients": args.clients, "seconds": len(measured), "warmup_seconds": args.warmup,
+               "script_latency_ms": sum(p[2] for p in busy) / len(busy) if busy else None,
+               "failed": int(failed.group(1)) if failed else 0,
+               # the measured part, on the wall clock: the last seconds of the run
+               "start": end - len(measured), "end": end}
     with open(os.path.join(args.out, f"{path}.json"), "w") as f:
         json.dump(figures, f)
     print(f"ceiling: {path}: {figures['requests_per_s']:.0f} requests/s ({args.clients} connections, "
-          f"{args.seconds} s)")
+          f"{len(measured)} s after {args.warmup} s of warm-up)")
 
 
 def main():
@@ -190,6 +204,7 @@ def main():
         s.add_argument("--seconds", type=int, required=True)
         s.add_argument("--out", default="target/bench/ceiling")
         if name == "run":
+            s.add_argument("--warmup", type=int, default=5)
             s.add_argument("--clients", type=int, default=64)
             s.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
