@@ -141,8 +141,8 @@ def run(args):
     path = args.path
     with open(os.path.join(args.out, f"{path}.prepared.json")) as f:
         prepared = json.load(f)
-    # On a shared server other clients may hold slots for a while: wait up to a minute for enough.
-    deadline = time.monotonic() + 60
+    # On a shared server other clients may hold slots for a while: wait up to two minutes for enough.
+    deadline = time.monotonic() + 120
     while True:
         free = int(psql("SELECT (SELECT setting::int FROM pg_settings WHERE name = 'max_connections')"
                         " - (SELECT setting::int FROM pg_settings WHERE name = 'superuser_reserved_connections')"
