@@ -5,11 +5,14 @@ Sources, all produced by the run itself:
   * Gatling's HTML report (index.html): per request type the count, KO count and the 50th, 95th
     and 99th percentiles over the whole run. Gatling 3.15 no longer writes js/stats.json and its
     simulation.log is binary, so the statistics table of the report is the stable thing to read.
-  * Gatling's console output (gatling.log): cumulative counts every few seconds, from which the
-    steady-state rate (after the ramp) is computed.
+  * phases.jsonl (written by the simulation): each path's measured window (wall clock). Its
+    requests are named after the path (those of the ramp and warm-up "<path> (warm-up)"), so the
+    report's row for that name is the measurement; req/s is its count over the window's length.
   * booking-statuses.json (written by the simulation): booking responses by HTTP status.
-  * cpu.jsonl (bench/cpu.py samples taken during the run): where the CPU time went.
-  * start-up time, RSS figures and the command, passed by scripts/bench.sh.
+  * the ceiling's results (bench/ceiling.py: <path>.json, pgbench's rate and its wall-clock window).
+  * cpu.jsonl (bench/cpu.py, a sample a second through the whole run): where the CPU time went in
+    each window.
+  * start-up time, RSS figures, the drift check's outcome and the command, passed by scripts/bench.sh.
 """
 import argparse
 import datetime
@@ -17,7 +20,6 @@ import html.parser
 import json
 import os
 import platform
-import re
 import subprocess
 
 COLUMNS = {"Total": "count", "KO": "ko", "Cnt/s": "mean_rps", "50th pct": "p50", "95th pct": "p95",
@@ -81,47 +83,37 @@ def gatling_stats(report_dir):
     return {name: {key: number(row[col]) for col, key in COLUMNS.items()} for name, row in table.rows.items()}
 
 
-def console_snapshots(gatling_log):
-    """[(elapsed seconds, {request name: cumulative count})] from Gatling's periodic console output."""
-    snapshots, current = [], None
-    with open(gatling_log, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            m = re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) GMT\s+(\d+)s elapsed", line)
-            if m:
-                at = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")
-                current = (int(m.group(2)), at.replace(tzinfo=datetime.timezone.utc).timestamp(), {})
-                snapshots.append(current)
-                continue
-            m = re.match(r"^> (.+?)\s+\|\s+([\d,]+) \|", line)
-            if m and current is not None:
-                current[2][m.group(1).strip()] = int(m.group(2).replace(",", ""))
-            if line.startswith("---- Global Information"):
-                current = None
-    return snapshots
-
-
-def steady_rates(snapshots, ramp):
-    """Requests/s per type between the first snapshot after the ramp and the last snapshot."""
-    after_ramp = [s for s in snapshots if s[0] >= ramp]
-    if len(after_ramp) < 2:
-        return {}, None
-    (t0, _, c0), (t1, _, c1) = after_ramp[0], after_ramp[-1]
-    return {name: (c1[name] - c0.get(name, 0)) / (t1 - t0) for name in c1}, (t0, t1)
-
-
-def cpu_shares(cpu_file, start, end):
-    """Average cores used by each party between wall-clock times start and end."""
+def cpu_samples(cpu_file):
     if not os.path.exists(cpu_file):
-        return None
+        return []
+    samples = []
     with open(cpu_file) as f:
-        samples = [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            try:
+                samples.append(json.loads(line))
+            except ValueError:
+                pass  # a line cut off when the sampler was stopped
+    return samples
+
+
+def cpu_shares(samples, start, end):
+    """Average cores used by each party between wall-clock times start and end (None: too few samples).
+    Per process: a process present at both ends counts its difference, one that started in between
+    all its time, one that exited in between nothing (its time left with it)."""
     window = [s for s in samples if start <= s["at"] <= end]
     if len(window) < 2:
         return None
     a, b = window[0], window[-1]
     seconds = b["at"] - a["at"]
-    shares = {k: (b[k] - a[k]) / seconds for k in ("service", "postgres", "gatling", "machine_busy")}
-    shares["other"] = max(0.0, shares["machine_busy"] - shares["service"] - shares["postgres"] - shares["gatling"])
+    if seconds <= 0:
+        return None
+    parties = ("service", "postgres", "redis", "gatling", "pgbench")
+    shares = {}
+    for party in parties:
+        before, after = a.get("pids", {}).get(party, {}), b.get("pids", {}).get(party, {})
+        shares[party] = sum(max(0.0, t - before.get(pid, 0.0)) for pid, t in after.items()) / seconds
+    shares["machine_busy"] = (b["machine_busy"] - a["machine_busy"]) / seconds
+    shares["other"] = max(0.0, shares["machine_busy"] - sum(shares[p] for p in parties))
     shares["cores"] = a["cores"]
     shares["seconds"] = seconds
     return shares
@@ -146,72 +138,111 @@ def output_of(*cmd):
         return "unknown"
 
 
+PATHS = [("patient-read", "patient read"), ("patient-search", "patient search (20 results)"),
+         ("booking", "booking"), ("availability", "availability (7 days)")]
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
 def main():
     p = argparse.ArgumentParser()
-    for name in ("report", "gatling-log", "statuses", "cpu", "command", "out", "java", "loadavg"):
+    for name in ("report", "phases", "statuses", "cpu", "ceiling", "command", "out", "java", "loadavg", "drift"):
         p.add_argument("--" + name, required=True)
-    for name in ("startup", "ramp", "steady", "rss-idle-kb", "rss-peak-kb", "rss-after-kb"):
+    for name in ("startup", "rss-idle-kb", "rss-peak-kb", "rss-after-kb", "connections"):
         p.add_argument("--" + name, type=float, required=True)
     args = p.parse_args()
 
     stats = gatling_stats(args.report)
-    snapshots = console_snapshots(args.gatling_log)
-    rates, window = steady_rates(snapshots, args.ramp)
+    phases = {}
+    with open(args.phases) as f:
+        for line in f:
+            if line.strip():
+                phase = json.loads(line)
+                phases[phase["path"]] = phase
     statuses = {}
     if os.path.exists(args.statuses):
         with open(args.statuses) as f:
             statuses = json.load(f)
-    cpu = None
-    if window and snapshots:
-        started = snapshots[0][1] - snapshots[0][0]  # wall-clock start of the simulation
-        cpu = cpu_shares(args.cpu, started + window[0], started + window[1])
+    samples = cpu_samples(args.cpu)
     model, mem_kb = machine()
     mib = lambda kb: f"{kb / 1024:.0f} MiB"
+    cores = os.cpu_count()
+
+    rows, cpu_rows, busy_others = [], [], []
+    for path, label in PATHS:
+        phase = phases.get(path)
+        if phase is None:
+            continue
+        s = stats.get(path)
+        rate = s["count"] / phase["seconds"] if s else None
+        ceiling = None
+        ceiling_file = os.path.join(args.ceiling, f"{path}.json")
+        if os.path.exists(ceiling_file):
+            with open(ceiling_file) as f:
+                ceiling = json.load(f)
+        ratio = rate / ceiling["requests_per_s"] if rate and ceiling and ceiling["requests_per_s"] else None
+        errors = f"{100 * s['ko'] / s['count']:.2f} %" if s and s["count"] else "-"
+        rows.append(f"| {label} | {fmt(rate)} | {fmt(s and s['p50'])} | {fmt(s and s['p95'])} | "
+                    f"{fmt(s and s['p99'])} | {errors} | {fmt(ceiling and ceiling['requests_per_s'])} | "
+                    f"**{fmt(ratio, 2)}** |")
+        service_cpu = cpu_shares(samples, phase["start"], phase["end"])
+        # pgbench's first seconds are its connections and statement preparation.
+        ceiling_cpu = cpu_shares(samples, ceiling["start"] + 2, ceiling["end"] - 0.5) if ceiling else None
+        per_request = lambda share, r: share / r * 1000 if share is not None and r else None
+        cpu_rows.append(
+            f"| {label} | "
+            + (" | ".join(fmt(service_cpu[k], 2) for k in ("service", "postgres", "redis", "gatling", "other"))
+               if service_cpu else "- | - | - | - | -")
+            + f" | {fmt(per_request(service_cpu and service_cpu['service'], rate), 3)}"
+            + f" / {fmt(per_request(service_cpu and service_cpu['postgres'], rate), 3)} | "
+            + (" | ".join(fmt(ceiling_cpu[k], 2) for k in ("postgres", "pgbench", "other"))
+               if ceiling_cpu else "- | - | -")
+            + f" | {fmt(per_request(ceiling_cpu and ceiling_cpu['postgres'], ceiling and ceiling['requests_per_s']), 3)} |")
+        for share in (service_cpu, ceiling_cpu):
+            if share and share["other"] > 0.1:
+                busy_others.append(share["other"])
 
     lines = ["# Benchmark summary", "",
              f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}, "
              f"commit `{output_of('git', 'rev-parse', '--short', 'HEAD')}`"
              f"{' (uncommitted changes)' if output_of('git', 'status', '--porcelain', '--untracked-files=no') not in ('', 'unknown') else ''}.",
              f"Command: `{args.command}`", "",
-             "| request | count | req/s (steady) | req/s (whole run) | p50 ms | p95 ms | p99 ms | max ms | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    order = ["book", "patient read", "availability", "login", "All Requests"]
-    for name in sorted(stats, key=lambda n: order.index(n) if n in order else len(order)):
-        s = stats[name]
-        rate = rates.get("Global" if name == "All Requests" else name)
-        errors = f"{100 * s['ko'] / s['count']:.2f}%" if s["count"] else "-"
-        lines.append(f"| {name} | {s['count']:.0f} | {'-' if rate is None else f'{rate:.0f}'} | "
-                     f"{s['mean_rps']:.0f} | {s['p50']:.0f} | {s['p95']:.0f} | {s['p99']:.0f} | {s['max']:.0f} | "
-                     f"{errors} |")
+             f"Each hot path on its own at {args.connections:.0f} connections (closed loop, no think time). "
+             "Service: `APP_ROLE=api`, Redis sessions and rate limits, audit, field encryption. Ceiling: pgbench "
+             "(prepared statements, same connections) running the statements the service sends for that path "
+             f"(bench/ceiling/*.sql; drift check: {args.drift}). Latency percentiles cover the measured window "
+             "only (after ramp and warm-up).", "",
+             "| path | service req/s | p50 ms | p95 ms | p99 ms | errors | ceiling req/s | service ÷ ceiling |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
+             f"CPU in cores (of {cores}) during each measurement, and CPU time per request (ms):", "",
+             "| path | service java | PostgreSQL | Redis | Gatling | other | ms/req java / PostgreSQL | "
+             "ceiling: PostgreSQL | pgbench | other | ms/req PostgreSQL |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|", *cpu_rows]
     booked, taken = statuses.get("201", 0), statuses.get("409", 0)
     others = {k: v for k, v in statuses.items() if k not in ("201", "409")}
     if statuses:
         lines += ["", f"Bookings: {booked} created (201), {taken} refused as SLOT_TAKEN (409)"
                   + (f", other statuses {others}" if others else "") + ". Every booking targets a distinct "
                   "(practitioner, slot) and patient/time pair, so a 409 is a fault, not contention."]
-    lines += ["",
-              f"Latency percentiles and the whole-run rate cover the ramp too; the steady rate is measured "
-              f"between {window[0]} s and {window[1]} s of the run (after the {args.ramp:.0f} s ramp)."
-              if window else "No steady-state window (run too short for a console snapshot after the ramp).",
-              "", "| service | value |", "|---|---:|",
+    if busy_others:
+        lines += ["", f"**Warning:** other processes took up to {max(busy_others):.2f} cores during the "
+                  "measurements; the absolute figures understate what this machine can do. Re-run on a quiet machine."]
+    lines += ["", "| service | value |", "|---|---:|",
               f"| start-up (launch to first /health 200) | {args.startup:.1f} s |",
               f"| idle RSS (5 s after start-up, before data and load) | {mib(args.rss_idle_kb)} |",
-              f"| RSS after the load / peak RSS (VmHWM) | {mib(args.rss_after_kb)} / {mib(args.rss_peak_kb)} |"]
-    if cpu:
-        lines += ["", f"CPU during the steady phase ({cpu['seconds']:.0f} s, in cores of {cpu['cores']}): "
-                  f"service {cpu['service']:.2f}, PostgreSQL {cpu['postgres']:.2f}, Gatling {cpu['gatling']:.2f}, "
-                  f"other processes {cpu['other']:.2f}; machine busy {cpu['machine_busy']:.2f}."]
-        if cpu["other"] > 0.1:
-            lines += ["", f"**Warning:** other processes took {cpu['other']:.2f} cores during the measurement; "
-                      "the figures above understate what this machine can do. Re-run on a quiet machine."]
-    lines += ["", "Machine:",
-              f"- {os.cpu_count()} cores (`nproc`), {model}, {mib(mem_kb)} memory",
+              f"| RSS after the load / peak RSS (VmHWM) | {mib(args.rss_after_kb)} / {mib(args.rss_peak_kb)} |",
+              "", "Machine:",
+              f"- {cores} cores (`nproc`), {model}, {mib(mem_kb)} memory",
               f"- {platform.system()} {platform.release()}; load average before the run: {args.loadavg}",
               f"- {args.java}",
               f"- {output_of('psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-tAc', 'show server_version')} "
               f"PostgreSQL, {output_of('redis-server', '--version').split(' sha=')[0]}",
-              "- PostgreSQL, Redis, the service and Gatling all run on this one machine.",
-              "", f"Gatling report: {os.path.join(args.report, 'index.html')}"]
+              "- PostgreSQL, Redis, the service and the load generators all run on this one machine.",
+              "", f"Gatling report: {os.path.join(args.report, 'index.html')}; pgbench logs: {args.ceiling}"]
     text = "\n".join(lines) + "\n"
     with open(args.out, "w") as f:
         f.write(text)

@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# The load benchmark behind `make bench`:
+# The load benchmark behind `make bench`: each hot path on its own against the service with every
+# production feature on, and against its DB-only ceiling (docs/benchmarks.md):
 #   1. builds the jar if it is missing or older than the sources,
-#   2. recreates the database hb_bench and starts the service on 127.0.0.1:$BENCH_PORT,
-#   3. records the start-up time (launch to the first /health 200) and the idle RSS,
-#   4. seeds 1 clinic, 50 practitioners and 2,000 patients over HTTP (bench/seed.py),
-#   5. runs the Gatling simulation bench/.../FrontDeskSimulation (bounded ramp, then constant rate),
-#   6. stops the service and writes target/bench/summary.md (bench/summary.py).
+#   2. recreates the database hb_bench and starts the service on 127.0.0.1:$BENCH_PORT (APP_ROLE=api,
+#      Redis), recording the start-up time (launch to the first /health 200) and the idle RSS,
+#   3. seeds 1 clinic, 64 receptionists, 50 practitioners and 2,000 patients over HTTP (bench/seed.py),
+#   4. checks that the ceiling's statements (bench/ceiling/<path>.sql) are still what the service
+#      sends: a second instance, its database connections through a recording relay, answers one
+#      request per path (CeilingDriftCheck); a difference stops the run here, with a diff,
+#   5. computes the ceiling's parameter values (bench/ceiling.py prepare),
+#   6. runs the Gatling simulation HotPathsSimulation: each path alone, BENCH_CONNECTIONS users,
+#      ramp + warm-up + measured window, one path after the other,
+#   7. stops the service and runs the ceiling: pgbench with each path's statements, same connections,
+#      a warm-up (statement preparation), then the measured seconds,
+#   8. writes target/bench/summary.md (bench/summary.py): per path req/s, p50/p95/p99, CPU per
+#      process and service ÷ ceiling. CPU is sampled every second throughout (bench/cpu.py).
 # Expects PostgreSQL and Redis to be up (the Makefile runs scripts/ensure-services.sh first).
-# Knobs (environment): BENCH_USERS (32), BENCH_RPS (8000), BENCH_RAMP_SECONDS (20),
-# BENCH_STEADY_SECONDS (120), BENCH_PRACTITIONERS (50), BENCH_PATIENTS (2000), BENCH_PORT (18088),
-# BENCH_MIX ("25,25,50": % availability, booking, patient read), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20),
-# BENCH_AOT (1: start from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar),
-# BENCH_PRELOAD_APPOINTMENTS (0: how many past appointments to write before the load).
+# Knobs (environment; docs/benchmarks.md): BENCH_PATHS (patient-read,patient-search,booking,availability),
+# BENCH_CONNECTIONS (64), BENCH_RAMP_SECONDS (5), BENCH_WARMUP_SECONDS (15), BENCH_MEASURE_SECONDS (30),
+# BENCH_CEILING_WARMUP_SECONDS (5), BENCH_CEILING_SECONDS (20), BENCH_PRACTITIONERS (50),
+# BENCH_PATIENTS (2000, a multiple of 20), BENCH_PORT (18088; the drift check's instance takes the
+# next port), BENCH_TAP_PORT (15433), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20), BENCH_AOT (1: start
+# from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar), BENCH_PRELOAD_APPOINTMENTS (0:
+# how many past appointments to write before the load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -20,19 +31,29 @@ export JAVA_HOME="${JAVA_HOME:-$(scripts/find-jdk.sh)}"
 export PATH="$JAVA_HOME/bin:$PATH"
 
 port="${BENCH_PORT:-18088}"
+check_port=$((port + 1))
+tap_port="${BENCH_TAP_PORT:-15433}"
 db=hb_bench
 out="$root/target/bench"
 jar="$root/target/healthcare-backend.jar"
 base_url="http://127.0.0.1:$port"
+check_url="http://127.0.0.1:$check_port"
 java_opts="${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx1g -XX:+ExitOnOutOfMemoryError}"
+connections="${BENCH_CONNECTIONS:-64}"
+ceiling_seconds="${BENCH_CEILING_SECONDS:-20}"
+ceiling_warmup="${BENCH_CEILING_WARMUP_SECONDS:-5}"
+paths="${BENCH_PATHS:-patient-read,patient-search,booking,availability}"
 # The command as run, with the knobs the caller set (the exports below come after).
 command_line="$(env | grep '^BENCH_' | sort | tr '\n' ' ' || true)make bench"
 
 export BENCH_BASE_URL="$base_url"
 export BENCH_SEED_DIR="$out/seed"
 export BENCH_STATUS_FILE="$out/booking-statuses.json"
+export BENCH_PHASES_FILE="$out/phases.jsonl"
 export BENCH_CLINIC_ADMIN_EMAIL="bench-admin@bench.invalid"
 export BENCH_USER_EMAIL="bench-desk@bench.invalid"
+export BENCH_DESK_USERS="$connections"
+export BENCH_DATABASE="$db"
 BENCH_PASSWORD="bench-password-$(date +%s)"
 export BENCH_PASSWORD
 export BOOTSTRAP_ADMIN_EMAIL="bench-platform@bench.invalid"
@@ -40,31 +61,49 @@ export BOOTSTRAP_ADMIN_PASSWORD="bench-platform-password"
 
 log() { echo "bench: $*"; }
 . scripts/bench-common.sh
-health() { curl -fsS -o /dev/null --max-time 2 "$base_url/health" 2>/dev/null; }
+health() { curl -fsS -o /dev/null --max-time 2 "${1:-$base_url}/health" 2>/dev/null; }
 vm_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 
-rm -rf "$out"
+# Every production feature on: the API role (enqueues jobs, runs none), Redis sessions and rate
+# limits, the audit trail, field encryption. The rules stay the production ones (same keys,
+# algorithms, windows: the same Redis work per request); only their budgets are raised, since all
+# the load comes from one address and one clinic. The instance serves nobody else, so that raises
+# them for the bench's users and clinic alone. Sign-in counts on its own rule and is not a hot path.
+service_env=(DATABASE_NAME="$db" APP_PROFILE=development APP_ROLE=api DEMO_ENABLED=false
+  REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX=hb-bench: ACCESS_TOKEN_TTL=30m LOG_LEVEL=WARN
+  JWT_DEV_KEY_FILE="$out/dev-jwt-signing-key.pem" DB_POOL_MAX="${BENCH_DB_POOL_MAX:-20}"
+  RATE_LIMIT_LOGIN_IP=100000000 RATE_LIMIT_IP=100000000 RATE_LIMIT_USER=100000000 RATE_LIMIT_CLINIC=100000000)
+
+rm -rf "$out" bench/target/gatling
 mkdir -p "$out"
 
 # 1. The jar.
 bench_build_jar
 
 # 2. A fresh database and the service.
-if health; then
-  echo "bench: something already answers on $base_url; stop it or set BENCH_PORT." >&2
-  exit 1
-fi
+for url in "$base_url" "$check_url"; do
+  if health "$url"; then
+    echo "bench: something already answers on $url; stop it or set BENCH_PORT." >&2
+    exit 1
+  fi
+done
 bench_fresh_database "$db"
 
 service_pid=""
-stop_service() {
-  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid"
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  service_pid=""
+check_pid=""
+checker_pid=""
+sampler_pid=""
+stop() { # pids of processes this script started
+  local pid
+  for pid in "$@"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
 }
-trap stop_service EXIT
+stop_all() { stop "$checker_pid" "$check_pid" "$service_pid" "$sampler_pid"; }
+trap stop_all EXIT
 
 # The JDK AOT cache (what a deployment ships): trained once against this database, so the timed
 # start below finds its schema migrated. BENCH_AOT=0 measures a plain start instead.
@@ -74,19 +113,17 @@ if [ "${BENCH_AOT:-1}" = 1 ]; then
   launch=(-XX:AOTCache="$root/target/app.aot" -jar "$root/target/extracted/healthcare-backend.jar")
 fi
 
+# CPU samples every second, whichever service is up (bench/cpu.py reads its pid from the file).
+echo 0 >"$out/service.pid"
+python3 bench/cpu.py --every 1 --pid-file "$out/service.pid" >"$out/cpu.jsonl" &
+sampler_pid=$!
+
 log "starting the service on port $port (log: $out/service.log)"
-# The load comes from one address and a few users: rate limits stay on (their cost is measured)
-# but far above what the load generator can send; each virtual user signs in, so a user holds far
-# more than the 5 sessions a person may (the session cap is checked on login, not on the hot path).
 launched=$(date +%s.%N)
 # shellcheck disable=SC2086 # java_opts is a list of options
-DATABASE_NAME="$db" PORT="$port" APP_PROFILE=development DEMO_ENABLED=false \
-  REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX=hb-bench: ACCESS_TOKEN_TTL=30m LOG_LEVEL=WARN \
-  JWT_DEV_KEY_FILE="$out/dev-jwt-signing-key.pem" DB_POOL_MAX="${BENCH_DB_POOL_MAX:-20}" \
-  RATE_LIMIT_LOGIN_IP=100000000 RATE_LIMIT_IP=100000000 RATE_LIMIT_USER=100000000 RATE_LIMIT_CLINIC=100000000 \
-  SESSION_MAX_PER_USER=100000 \
-  java $java_opts "${launch[@]}" >"$out/service.log" 2>&1 &
+env "${service_env[@]}" PORT="$port" java $java_opts "${launch[@]}" >"$out/service.log" 2>&1 &
 service_pid=$!
+echo "$service_pid" >"$out/service.pid"
 
 for _ in $(seq 1 2400); do
   health && break
@@ -128,31 +165,76 @@ SQL
   log "preloaded in $(( $(date +%s) - preload_started )) s"
 fi
 
-# 4. Load, with CPU samples every 2 s to see where the cores go (bench/cpu.py).
+# 4. The drift check: a second instance (same jar and settings) whose database connections go
+# through the check's recording relay; one warm-up and one recorded request per path, compared
+# with bench/ceiling/<path>.sql. It runs while the measured instance idles, and stops before the load.
+log "checking the ceiling's statements against the service (log: $out/drift.log)"
+java src/test/java/io/healthcarebackend/bench/CeilingDriftCheck.java --tap-port "$tap_port" \
+  --database-host "${DATABASE_HOST:-127.0.0.1}" --database-port "${DATABASE_PORT:-5432}" \
+  --base-url "$check_url" --seed-dir "$BENCH_SEED_DIR" --ceiling-dir bench/ceiling --out "$out/drift" \
+  >"$out/drift.log" 2>&1 &
+checker_pid=$!
+for _ in $(seq 1 600); do # the relay listens once the check is compiled and started
+  (exec 3<>"/dev/tcp/127.0.0.1/$tap_port") 2>/dev/null && break
+  kill -0 "$checker_pid" 2>/dev/null || break
+  sleep 0.1
+done
+# shellcheck disable=SC2086 # java_opts is a list of options
+env "${service_env[@]}" PORT="$check_port" DATABASE_PORT="$tap_port" \
+  java $java_opts -jar "$jar" >"$out/drift-service.log" 2>&1 &
+check_pid=$!
+drift_rc=0
+wait "$checker_pid" || drift_rc=$?
+checker_pid=""
+stop "$check_pid"
+check_pid=""
+cat "$out/drift.log"
+if [ "$drift_rc" -ne 0 ]; then
+  if [ "$drift_rc" -eq 1 ]; then
+    echo "bench: the ceiling's statements drifted from what the service sends (above; $out/drift/)." >&2
+  else
+    echo "bench: the drift check failed (see $out/drift.log and $out/drift-service.log)." >&2
+  fi
+  exit 1
+fi
+
+# 5. The ceiling's values (outside any measurement).
+python3 bench/ceiling.py setup --clinic "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["clinic"])' "$BENCH_SEED_DIR/bench.json")" \
+  --desk-user "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["deskUser"])' "$BENCH_SEED_DIR/bench.json")"
+IFS=, read -r -a path_list <<<"$paths"
+for path in "${path_list[@]}"; do
+  python3 bench/ceiling.py prepare "$path" --seconds "$((ceiling_warmup + ceiling_seconds))" --out "$out/ceiling"
+done
+
+# 6. Load, each path alone.
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
-( while kill -0 "$service_pid" 2>/dev/null; do
-    python3 bench/cpu.py "$service_pid" >>"$out/cpu.jsonl" 2>/dev/null && echo >>"$out/cpu.jsonl"
-    sleep 2
-  done ) &
-sampler_pid=$!
-log "running Gatling (log: $out/gatling.log)"
+log "running Gatling: $paths, $connections connections each (log: $out/gatling.log)"
 gatling_rc=0
-./mvnw -B -f bench/pom.xml gatling:test -Dgatling.simulationClass=io.healthcarebackend.bench.FrontDeskSimulation \
+./mvnw -B -f bench/pom.xml gatling:test -Dgatling.simulationClass=io.healthcarebackend.bench.HotPathsSimulation \
   2>&1 | tee "$out/gatling.log" | grep --line-buffered -v -E '^\[(INFO|WARNING)\]' || gatling_rc=${PIPESTATUS[0]}
 rss_peak=$(vm_kb "$service_pid" VmHWM)
 rss_after=$(vm_kb "$service_pid" VmRSS)
 
-# 5. Stop, then summarise.
-stop_service
-kill "$sampler_pid" 2>/dev/null || true
-wait "$sampler_pid" 2>/dev/null || true
-run_dir=$(ls -td bench/target/gatling/frontdesksimulation-*/ 2>/dev/null | head -1)
+# 7. The ceiling, with the service stopped (its audit sealer would otherwise chain pgbench's rows).
+stop "$service_pid"
+service_pid=""
+echo 0 >"$out/service.pid"
+for path in "${path_list[@]}"; do
+  python3 bench/ceiling.py run "$path" --warmup "$ceiling_warmup" --seconds "$ceiling_seconds" \
+    --clients "$connections" --threads 2 --out "$out/ceiling"
+done
+stop "$sampler_pid"
+sampler_pid=""
+
+# 8. Summary.
+run_dir=$(ls -td bench/target/gatling/hotpathssimulation-*/ 2>/dev/null | head -1)
 if [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ]; then
   echo "bench: no Gatling report found (Gatling exit status $gatling_rc); see $out/gatling.log" >&2
   exit 1
 fi
-python3 bench/summary.py --report "$run_dir" --gatling-log "$out/gatling.log" --statuses "$BENCH_STATUS_FILE" \
-  --cpu "$out/cpu.jsonl" --ramp "${BENCH_RAMP_SECONDS:-20}" --steady "${BENCH_STEADY_SECONDS:-120}" \
+python3 bench/summary.py --report "$run_dir" --phases "$BENCH_PHASES_FILE" --statuses "$BENCH_STATUS_FILE" \
+  --cpu "$out/cpu.jsonl" --ceiling "$out/ceiling" --connections "$connections" \
+  --drift "all $(grep -c 'the script matches' "$out/drift.log") paths match" \
   --startup "$startup" --rss-idle-kb "$rss_idle" --rss-peak-kb "$rss_peak" --rss-after-kb "$rss_after" \
   --command "$command_line" --java "$(java -version 2>&1 | sed -n 2p)" --loadavg "$loadavg" --out "$out/summary.md"
 exit "$gatling_rc"
