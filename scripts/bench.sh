@@ -214,6 +214,11 @@ gatling_rc=0
   2>&1 | tee "$out/gatling.log" | grep --line-buffered -v -E '^\[(INFO|WARNING)\]' || gatling_rc=${PIPESTATUS[0]}
 rss_peak=$(vm_kb "$service_pid" VmHWM)
 rss_after=$(vm_kb "$service_pid" VmRSS)
+run_dir=$(ls -td bench/target/gatling/hotpathssimulation-*/ 2>/dev/null | head -1 || true)
+if [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ]; then
+  echo "bench: no Gatling report found (Gatling exit status $gatling_rc); see $out/gatling.log" >&2
+  exit 1
+fi
 
 # 7. The ceiling, with the service stopped (its audit sealer would otherwise chain pgbench's rows).
 stop "$service_pid"
@@ -227,11 +232,6 @@ stop "$sampler_pid"
 sampler_pid=""
 
 # 8. Summary.
-run_dir=$(ls -td bench/target/gatling/hotpathssimulation-*/ 2>/dev/null | head -1)
-if [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ]; then
-  echo "bench: no Gatling report found (Gatling exit status $gatling_rc); see $out/gatling.log" >&2
-  exit 1
-fi
 python3 bench/summary.py --report "$run_dir" --phases "$BENCH_PHASES_FILE" --statuses "$BENCH_STATUS_FILE" \
   --cpu "$out/cpu.jsonl" --ceiling "$out/ceiling" --connections "$connections" \
   --drift "all $(grep -c 'the script matches' "$out/drift.log") paths match" \
