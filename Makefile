@@ -64,7 +64,7 @@ test: jdk ## Run all tests against the local PostgreSQL and Redis, except the cl
 	./mvnw -B --no-transfer-progress verify
 
 .PHONY: bench
-bench: jdk ## Each hot path alone at 64 connections vs its DB-only pgbench ceiling (≈ 7 min; target/bench/summary.md)
+bench: jdk ## Each hot path alone at 64 connections vs its DB-only pgbench ceiling (≈ 8 min; target/bench/summary.md)
 	@scripts/ensure-services.sh
 	scripts/bench.sh
 

@@ -2,7 +2,7 @@
 """Writes target/bench/summary.md from one benchmark run and prints it.
 
 Sources, all produced by the run itself:
-  * Gatling's HTML report (index.html): per request type the count, KO count and the 50th, 95th
+  * Gatling's HTML reports (index.html, one per path): per request type the count, KO count and the 50th, 95th
     and 99th percentiles over the whole run. Gatling 3.15 no longer writes js/stats.json and its
     simulation.log is binary, so the statistics table of the report is the stable thing to read.
   * phases.jsonl (written by the simulation): each path's measured window (wall clock). Its
@@ -150,13 +150,16 @@ def fmt(value, digits=0):
 
 def main():
     p = argparse.ArgumentParser()
-    for name in ("report", "phases", "statuses", "cpu", "ceiling", "command", "out", "java", "loadavg", "drift"):
+    p.add_argument("--report", required=True, action="append", help="a Gatling report directory (repeatable)")
+    for name in ("phases", "statuses", "cpu", "ceiling", "command", "out", "java", "loadavg", "drift"):
         p.add_argument("--" + name, required=True)
     for name in ("startup", "rss-idle-kb", "rss-peak-kb", "rss-after-kb", "connections"):
         p.add_argument("--" + name, type=float, required=True)
     args = p.parse_args()
 
-    stats = gatling_stats(args.report)
+    stats = {}
+    for report in args.report:
+        stats.update({name: row for name, row in gatling_stats(report).items() if name != "All Requests"})
     phases = {}
     with open(args.phases) as f:
         for line in f:
@@ -242,7 +245,8 @@ def main():
               f"- {output_of('psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-tAc', 'show server_version')} "
               f"PostgreSQL, {output_of('redis-server', '--version').split(' sha=')[0]}",
               "- PostgreSQL, Redis, the service and the load generators all run on this one machine.",
-              "", f"Gatling report: {os.path.join(args.report, 'index.html')}; pgbench logs: {args.ceiling}"]
+              "", "Gatling reports: " + ", ".join(os.path.join(r, "index.html") for r in args.report)
+              + f"; pgbench logs: {args.ceiling}"]
     text = "\n".join(lines) + "\n"
     with open(args.out, "w") as f:
         f.write(text)

@@ -9,8 +9,8 @@
 #      sends: a second instance, its database connections through a recording relay, answers one
 #      request per path (CeilingDriftCheck); a difference stops the run here, with a diff,
 #   5. computes the ceiling's parameter values (bench/ceiling.py prepare),
-#   6. runs the Gatling simulation HotPathsSimulation: each path alone, BENCH_CONNECTIONS users,
-#      ramp + warm-up + measured window, one path after the other,
+#   6. runs the Gatling simulation HotPathsSimulation for each path alone, one after the other,
+#      BENCH_CONNECTIONS users, ramp + warm-up + measured window (ANALYZE before each measurement),
 #   7. stops the service and runs the ceiling: pgbench with each path's statements, same connections,
 #      a warm-up (statement preparation), then the measured seconds,
 #   8. writes target/bench/summary.md (bench/summary.py): per path req/s, p50/p95/p99, CPU per
@@ -206,12 +206,32 @@ for path in "${path_list[@]}"; do
   python3 bench/ceiling.py prepare "$path" --seconds "$((ceiling_warmup + ceiling_seconds))" --out "$out/ceiling"
 done
 
-# 6. Load, each path alone.
+# Fresh planner statistics before each measurement, service's and ceiling's alike (autovacuum keeps
+# them so in production; in a fresh database a table that grows during a run would otherwise be
+# planned from its empty state, or not, depending on when autovacuum comes by).
+analyze() {
+  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
+    -d "$db" -v ON_ERROR_STOP=1 -q -c ANALYZE
+}
+
+# 6. Load, each path alone: one Gatling run per path.
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
-log "running Gatling: $paths, $connections connections each (log: $out/gatling.log)"
-gatling_rc=0
-./mvnw -B -f bench/pom.xml gatling:test -Dgatling.simulationClass=io.healthcarebackend.bench.HotPathsSimulation \
-  2>&1 | tee "$out/gatling.log" | grep --line-buffered -v -E '^\[(INFO|WARNING)\]' || gatling_rc=${PIPESTATUS[0]}
+reports=()
+for path in "${path_list[@]}"; do
+  analyze
+  log "running Gatling: $path, $connections connections (log: $out/gatling-$path.log)"
+  gatling_rc=0
+  BENCH_PATHS="$path" ./mvnw -B -f bench/pom.xml gatling:test \
+    -Dgatling.simulationClass=io.healthcarebackend.bench.HotPathsSimulation 2>&1 | tee "$out/gatling-$path.log" \
+    | grep --line-buffered -v -E '^\[(INFO|WARNING)\]' || gatling_rc=${PIPESTATUS[0]}
+  run_dir=$(ls -td bench/target/gatling/hotpathssimulation-*/ 2>/dev/null | head -1 || true)
+  if [ "$gatling_rc" -ne 0 ] || [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ] \
+    || printf '%s\n' "${reports[@]}" | grep -qxF "$run_dir"; then
+    echo "bench: Gatling failed for $path (exit status $gatling_rc); see $out/gatling-$path.log" >&2
+    exit 1
+  fi
+  reports+=(--report "$run_dir")
+done
 rss_peak=$(vm_kb "$service_pid" VmHWM)
 rss_after=$(vm_kb "$service_pid" VmRSS)
 
@@ -220,6 +240,7 @@ stop "$service_pid"
 service_pid=""
 echo 0 >"$out/service.pid"
 for path in "${path_list[@]}"; do
+  analyze
   python3 bench/ceiling.py run "$path" --warmup "$ceiling_warmup" --seconds "$ceiling_seconds" \
     --clients "$connections" --threads 2 --out "$out/ceiling"
 done
@@ -227,14 +248,8 @@ stop "$sampler_pid"
 sampler_pid=""
 
 # 8. Summary.
-run_dir=$(ls -td bench/target/gatling/hotpathssimulation-*/ 2>/dev/null | head -1)
-if [ -z "$run_dir" ] || [ ! -f "$run_dir/index.html" ]; then
-  echo "bench: no Gatling report found (Gatling exit status $gatling_rc); see $out/gatling.log" >&2
-  exit 1
-fi
-python3 bench/summary.py --report "$run_dir" --phases "$BENCH_PHASES_FILE" --statuses "$BENCH_STATUS_FILE" \
+python3 bench/summary.py "${reports[@]}" --phases "$BENCH_PHASES_FILE" --statuses "$BENCH_STATUS_FILE" \
   --cpu "$out/cpu.jsonl" --ceiling "$out/ceiling" --connections "$connections" \
   --drift "all $(grep -c 'the script matches' "$out/drift.log") paths match" \
   --startup "$startup" --rss-idle-kb "$rss_idle" --rss-peak-kb "$rss_peak" --rss-after-kb "$rss_after" \
   --command "$command_line" --java "$(java -version 2>&1 | sed -n 2p)" --loadavg "$loadavg" --out "$out/summary.md"
-exit "$gatling_rc"

@@ -1,11 +1,11 @@
 -- Booking, POST /api/v1/appointments with an Idempotency-Key: the statements the service sends to
 -- PostgreSQL for one request, in order, each in a round trip of its own, with :name for each
 -- parameter ($n in the service). One transaction claims the key, checks the patient, inserts the
--- appointment (its exclusion constraints are the conflict check), checks break-glass grants, writes
--- the audit event, stores the staff-event publication (Spring Modulith's registry), plans the
--- confirmation and two reminders and stores the reply; after the commit the staff-event relay
--- marks and deletes the publication (two more transactions). The practitioner's schedule, the
--- clinic and its notification settings come from caches in a steady state.
+-- appointment (its exclusion constraints are the conflict check), writes the audit event, stores
+-- the staff-event publication (Spring Modulith's registry), plans the confirmation and two
+-- reminders and stores the reply; after the commit the staff-event relay marks and deletes the
+-- publication (two more transactions). The practitioner's schedule, the clinic, its notification
+-- settings and the caller's break-glass grants come from caches in a steady state (cached.sql).
 -- scripts/bench.sh runs it with pgbench as the DB-only ceiling and fails when it no longer matches
 -- what the service sends (CeilingDriftCheck; CeilingStatementsTest in make test). The values come
 -- from booking.params.sql. docs/benchmarks.md explains.
@@ -20,8 +20,6 @@ insert into appointments (id, clinic_id, patient_id, practitioner_id, start_at, 
                           reason_sealed, cancel_reason_sealed, booked_by, version, created_at, updated_at)
 values (:appointment, :clinic, :patient, :practitioner, :start_at, :end_at, :status, null, null, :reason_sealed, null,
         :user_id, 0, :now, :now);
-select patient_id, reason, expires_at from emergency_grants
- where clinic_id = :clinic and user_id = :user_id and expires_at > now();
 insert into audit_events (id, clinic_id, at, actor_id, actor_role, action, resource_type, resource_id, patient_id,
                           outcome, ip, user_agent, trace_id, emergency, reason)
 values (:event_id, :clinic, :now, :user_id, :role, :action, :resource_type, :appointment, :patient, :outcome, :ip,

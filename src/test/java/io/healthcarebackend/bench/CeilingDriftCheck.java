@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * {@code $?}. A round trip that carries more than one statement (a JDBC batch) is shown between
  * {@code \startpipeline} and {@code \endpipeline}, as pgbench writes it. A captured transaction
  * (or statement outside one) is left out when it is periodic background work
- * ({@code bench/ceiling/background.sql}), and so are empty statements (the connection pool's
+ * ({@code bench/ceiling/background.sql}); statements a steady state serves from a short-lived cache
+ * ({@code bench/ceiling/cached.sql}: break-glass grants for a second, schedules, settings, keys) are
+ * left out where a recording catches a cache miss; and so are empty statements (the connection pool's
  * liveness check, sent only for connections idle for more than half a second, so not under load).
  * Transactions on different connections (the request's, the audit writer's, the staff-event
  * relay's) may interleave in any order, so the comparison matches whole transactions; the diff
@@ -94,6 +96,7 @@ public final class CeilingDriftCheck {
     private final Fixture fixture;
     private final Path ceilingDir;
     private final List<String> background;
+    private final List<String> cached;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger bookings = new AtomicInteger();
@@ -103,6 +106,8 @@ public final class CeilingDriftCheck {
         this.fixture = fixture;
         this.ceilingDir = ceilingDir;
         this.background = statements(read(ceilingDir.resolve("background.sql"))).stream()
+                .map(CeilingDriftCheck::normaliseService).toList();
+        this.cached = statements(read(ceilingDir.resolve("cached.sql"))).stream()
                 .map(CeilingDriftCheck::normaliseService).toList();
     }
 
@@ -116,7 +121,8 @@ public final class CeilingDriftCheck {
             long mark = tap.mark();
             request(path);
             settle();
-            List<Unit> others = units(tap.since(mark)).stream().filter(u -> !isBackground(u.lines())).toList();
+            List<Unit> others = units(tap.since(mark)).stream().filter(u -> !isBackground(u.lines()))
+                    .map(u -> withoutCached(u, cached)).filter(u -> !u.lines().isEmpty()).toList();
             List<List<String>> capturedUnits = others.stream().map(Unit::lines).toList();
             List<String> captured = capturedUnits.stream().flatMap(List::stream).toList();
             List<String> raw = others.stream().flatMap(u -> u.raw().stream()).toList();
@@ -295,6 +301,25 @@ public final class CeilingDriftCheck {
                 || l.startsWith("rollback ");
     }
 
+    /**
+     * The unit without the statements a steady state serves from a cache (prefixes); empty when
+     * nothing is left but BEGIN, the clinic's set_config and COMMIT (a transaction opened for a
+     * cache miss only).
+     */
+    static Unit withoutCached(Unit unit, List<String> cached) {
+        List<String> lines = unit.lines().stream().filter(l -> cached.stream().noneMatch(l::startsWith)).toList();
+        if (lines.size() == unit.lines().size()) {
+            return unit;
+        }
+        if (lines.stream().allMatch(l -> isBegin(l) || isEnd(l) || isMarker(l)
+                || l.startsWith("select set_config('app.clinic_id'"))) {
+            return new Unit(List.of(), List.of());
+        }
+        List<String> raw = unit.raw().stream()
+                .filter(r -> cached.stream().noneMatch(normaliseService(r)::startsWith)).toList();
+        return new Unit(lines, raw);
+    }
+
     private boolean isBackground(List<String> unit) {
         String first = unit.stream().filter(l -> !isBegin(l) && !isMarker(l)).findFirst().orElse("");
         return background.stream().anyMatch(first::startsWith);
@@ -437,8 +462,8 @@ public final class CeilingDriftCheck {
     public static String report(Result r, Path ceilingDir) {
         return "DRIFT: " + ceilingDir.resolve(r.path().file + ".sql") + " no longer matches what the service sends for "
                 + r.path().request + ".\n"
-                + "Lines: '- ' only in the script, '+ ' only sent by the service ($? is a parameter; whole transactions "
-                + "are matched, so a changed statement shows its transaction on both sides).\n"
+                + "Lines: '- ' only in the script, '+ ' only sent by the service ($? is a parameter; transactions are "
+                + "matched whole and in any order, a changed one is shown in the script's place).\n"
                 + "Update the script (and its .params.sql) to what the service sends, or fix the service.\n"
                 + r.diff();
     }

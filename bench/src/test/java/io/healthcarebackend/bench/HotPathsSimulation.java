@@ -46,7 +46,8 @@ import java.util.stream.IntStream;
  * loop without think time: a closed model at saturation. Requests of the first
  * BENCH_RAMP_SECONDS + BENCH_WARMUP_SECONDS are named "&lt;path&gt; (warm-up)"; those of the next
  * BENCH_MEASURE_SECONDS "&lt;path&gt;", so the report's statistics of that name are the measurement.
- * The measured windows (wall clock) go to BENCH_PHASES_FILE, for the CPU figures.
+ * The measured windows (wall clock) are appended to BENCH_PHASES_FILE, for the CPU figures.
+ * scripts/bench.sh runs one path per run (ANALYZE in between), so each starts from fresh statistics.
  *
  * <ul>
  *   <li>patient-read: {@code GET /api/v1/patients/{id}}, a random patient;
@@ -209,8 +210,12 @@ public class HotPathsSimulation extends Simulation {
             }
         }
         try {
-            Files.writeString(statusFile, json);
-            Files.writeString(phasesFile, phases);
+            if (paths.contains("booking")) {
+                Files.writeString(statusFile, json);
+            }
+            // Appended: scripts/bench.sh runs one path per simulation run.
+            Files.writeString(phasesFile, phases, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
