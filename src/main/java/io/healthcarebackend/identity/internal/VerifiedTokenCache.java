@@ -3,6 +3,7 @@ package io.healthcarebackend.identity.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.healthcarebackend.platform.security.KnownTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * Verification needs nothing but the public keys in memory, so it keeps working through a Redis
  * or database outage.
  */
-final class VerifiedTokenCache implements JwtDecoder {
+final class VerifiedTokenCache implements JwtDecoder, KnownTokens {
 
     private final JwtDecoder verifier;
     private final Clock clock;
@@ -41,6 +42,12 @@ final class VerifiedTokenCache implements JwtDecoder {
             throw new BadJwtException("Jwt expired");
         }
         return jwt;
+    }
+
+    @Override
+    public boolean isKnown(String token) {
+        Jwt jwt = verified.getIfPresent(token);
+        return jwt != null && jwt.getExpiresAt() != null && clock.instant().isBefore(jwt.getExpiresAt());
     }
 
     private record UntilExpiry(Clock clock) implements Expiry<String, Jwt> {

@@ -4,6 +4,7 @@ import io.healthcarebackend.platform.CurrentUser;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Rate limiting as the rest of the platform sees it: the two filters the security chain puts
@@ -28,14 +29,19 @@ public final class RateLimits {
         this.clientIp = clientIp;
     }
 
-    /** Per-address rules; goes before authentication. */
-    public Filter beforeAuthentication() {
-        return new RateLimitFilter("address", Set.of(KeyKind.IP), this);
+    /**
+     * Per-address rules; goes before authentication. For a request that {@code authenticatesCheaply}
+     * (its token was verified before), they are left to {@link #afterAuthentication()}, which then
+     * counts every rule of the request in one call.
+     */
+    public Filter beforeAuthentication(Predicate<HttpServletRequest> authenticatesCheaply) {
+        return new RateLimitFilter("address", Set.of(KeyKind.IP), Set.of(), authenticatesCheaply, this);
     }
 
-    /** Per-user and per-clinic rules; goes after authentication. */
+    /** Per-user and per-clinic rules, and the per-address ones left to it; goes after authentication. */
     public Filter afterAuthentication() {
-        return new RateLimitFilter("principal", Set.of(KeyKind.USER, KeyKind.CLINIC), this);
+        return new RateLimitFilter("principal", Set.of(KeyKind.USER, KeyKind.CLINIC), Set.of(KeyKind.IP),
+                request -> false, this);
     }
 
     /** The key a rule of this kind counts the request on, or null when the rule does not apply to it. */

@@ -1,6 +1,7 @@
 package io.healthcarebackend.platform.ratelimit;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,13 @@ final class ResilientLimiter implements Limiter, AutoCloseable {
 
     @Override
     public Decision consume(Rule rule, String key, long cost) {
-        return call(rule, limiter -> limiter.consume(rule, key, cost));
+        return call(rule.failClosed(), limiter -> limiter.consume(rule, key, cost));
+    }
+
+    @Override
+    public List<Decision> consumeAll(List<RuleKey> counted, long cost) {
+        boolean failClosed = counted.stream().anyMatch(entry -> entry.rule().failClosed());
+        return call(failClosed, limiter -> limiter.consumeAll(counted, cost));
     }
 
     @Override
@@ -59,7 +66,7 @@ final class ResilientLimiter implements Limiter, AutoCloseable {
 
     @Override
     public void refund(Rule rule, String key, long cost) {
-        call(rule, limiter -> {
+        call(rule.failClosed(), limiter -> {
             limiter.refund(rule, key, cost);
             return null;
         });
@@ -78,8 +85,8 @@ final class ResilientLimiter implements Limiter, AutoCloseable {
         });
     }
 
-    private <T> T call(Rule rule, Function<Limiter, T> action) {
-        if (rule.failClosed()) {
+    private <T> T call(boolean failClosed, Function<Limiter, T> action) {
+        if (failClosed) {
             return shared(action);
         }
         if (!state.inFallback()) {

@@ -9,6 +9,9 @@ import io.healthcarebackend.platform.ratelimit.ClientIp;
 import io.healthcarebackend.platform.ratelimit.RateLimits;
 import io.healthcarebackend.platform.web.Problems;
 import java.util.UUID;
+import java.util.function.Predicate;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import java.util.List;
@@ -112,10 +115,27 @@ class SecurityConfig {
                                 HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid access token is required"))
                         .accessDeniedHandler(forbidden))
                 // Per-address limits before a token is verified, per-user and per-clinic ones after.
-                .addFilterBefore(rateLimits.beforeAuthentication(), BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(rateLimits.beforeAuthentication(knownToken(decoder)),
+                        BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(rateLimits.afterAuthentication(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new TenancyFilter(), AuthorizationFilter.class);
         return http.build();
+    }
+
+    /** Whether a request carries a token the decoder has verified before (then it authenticates cheaply). */
+    private static Predicate<HttpServletRequest> knownToken(JwtDecoder decoder) {
+        if (!(decoder instanceof KnownTokens known)) {
+            return request -> false;
+        }
+        BearerHeaderResolver resolver = new BearerHeaderResolver();
+        return request -> {
+            try {
+                String token = resolver.resolve(request);
+                return token != null && known.isKnown(token);
+            } catch (OAuth2AuthenticationException malformed) {
+                return false;
+            }
+        };
     }
 
     /** Exact origins from configuration; bearer tokens travel in a header, so no credentials mode. */
