@@ -22,7 +22,8 @@
 # BENCH_PATIENTS (2000, a multiple of 20), BENCH_PORT (18088; the drift check's instance takes the
 # next port), BENCH_TAP_PORT (15433), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20), BENCH_AOT (1: start
 # from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar), BENCH_PRELOAD_APPOINTMENTS (0:
-# how many past appointments to write before the load).
+# how many past appointments to write before the load), BENCH_PROFILE (unset; 1: profile the service's
+# CPU with async-profiler during each path's load, target/bench/profile/<path>.{html,collapsed,top.txt}).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -217,8 +218,19 @@ analyze() {
 # 6. Load, each path alone: one Gatling run per path.
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 reports=()
+profiler=""
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  profiler=$(scripts/async-profiler.sh)
+  mkdir -p "$out/profile"
+fi
 for path in "${path_list[@]}"; do
   analyze
+  if [ -n "$profiler" ]; then # the measured window only: Gatling's ramp and warm-up are unprofiled
+    # (jcmd reads name=value pairs: the agent's options go quoted, as one value)
+    (for _ in $(seq 1 1200); do grep -qs 'Simulation .* started' "$out/gatling-$path.log" && break; sleep 0.1; done
+      sleep $((${BENCH_RAMP_SECONDS:-5} + ${BENCH_WARMUP_SECONDS:-15}))
+      jcmd "$service_pid" JVMTI.agent_load "$profiler" '"start,event=cpu,interval=5ms"' >/dev/null) &
+  fi
   log "running Gatling: $path, $connections connections (log: $out/gatling-$path.log)"
   gatling_rc=0
   BENCH_PATHS="$path" ./mvnw -B -f bench/pom.xml gatling:test \
@@ -231,6 +243,12 @@ for path in "${path_list[@]}"; do
     exit 1
   fi
   reports+=(--report "$run_dir")
+  if [ -n "$profiler" ]; then
+    jcmd "$service_pid" JVMTI.agent_load "$profiler" "\"stop,file=$out/profile/$path.collapsed,collapsed\"" >/dev/null
+    jcmd "$service_pid" JVMTI.agent_load "$profiler" "\"dump,file=$out/profile/$path.html,flamegraph\"" >/dev/null || true
+    python3 bench/profile_top.py "$out/profile/$path.collapsed" >"$out/profile/$path.top.txt"
+    log "profile of $path: $out/profile/$path.top.txt (flame graph: $path.html)"
+  fi
 done
 rss_peak=$(vm_kb "$service_pid" VmHWM)
 rss_after=$(vm_kb "$service_pid" VmRSS)

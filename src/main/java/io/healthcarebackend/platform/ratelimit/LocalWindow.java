@@ -9,7 +9,7 @@ abstract sealed class LocalWindow {
 
     abstract Decision apply(Rule rule, long cost, long nowMillis);
 
-    /** See {@code sliding-window.lua}. */
+    /** See {@code windows.lua} (sliding). */
     static final class Sliding extends LocalWindow {
         private long index = Long.MIN_VALUE;
         private double current;
@@ -57,7 +57,7 @@ abstract sealed class LocalWindow {
         }
     }
 
-    /** See {@code fixed-window.lua}: the window opens with the key's first request. */
+    /** See {@code windows.lua} (fixed): the window opens with the key's first request. */
     static final class Fixed extends LocalWindow {
         private long endsAt;
         private long count;
