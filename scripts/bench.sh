@@ -17,13 +17,15 @@
 #      process and service ÷ ceiling. CPU is sampled every second throughout (bench/cpu.py).
 # Expects PostgreSQL and Redis to be up (the Makefile runs scripts/ensure-services.sh first).
 # Knobs (environment; docs/benchmarks.md): BENCH_PATHS (patient-read,patient-search,booking,availability),
-# BENCH_CONNECTIONS (64), BENCH_RAMP_SECONDS (5), BENCH_WARMUP_SECONDS (15), BENCH_MEASURE_SECONDS (30),
+# BENCH_CONNECTIONS (64), BENCH_RAMP_SECONDS (5), BENCH_WARMUP_SECONDS (35), BENCH_MEASURE_SECONDS (20),
 # BENCH_CEILING_WARMUP_SECONDS (5), BENCH_CEILING_SECONDS (20), BENCH_PRACTITIONERS (50),
 # BENCH_PATIENTS (2000, a multiple of 20), BENCH_PORT (18088; the drift check's instance takes the
 # next port), BENCH_TAP_PORT (15433), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20), BENCH_AOT (1: start
 # from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar), BENCH_PRELOAD_APPOINTMENTS (0:
 # how many past appointments to write before the load), BENCH_PROFILE (unset; 1: profile the service's
-# CPU with async-profiler during each path's load, target/bench/profile/<path>.{html,collapsed,top.txt}).
+# CPU with async-profiler during each path's load, target/bench/profile/<path>.{html,collapsed,top.txt}),
+# BENCH_TRACING (unset; 1: OpenTelemetry tracing on, OTEL_TRACES_SAMPLER_ARG (0.1) of the traces
+# exported to a local stand-in collector, bench/otlp_sink.py on BENCH_OTLP_PORT (14318)).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -46,6 +48,10 @@ ceiling_warmup="${BENCH_CEILING_WARMUP_SECONDS:-5}"
 paths="${BENCH_PATHS:-patient-read,patient-search,booking,availability}"
 # The command as run, with the knobs the caller set (the exports below come after).
 command_line="$(env | grep '^BENCH_' | sort | tr '\n' ' ' || true)make bench"
+# 35 s of warm-up: on 2 cores shared with the load, the JIT compiler still took a fifth of the
+# service's CPU 20 s into a path (async-profiler); the measured window is steady state.
+export BENCH_RAMP_SECONDS="${BENCH_RAMP_SECONDS:-5}" BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-35}"
+export BENCH_MEASURE_SECONDS="${BENCH_MEASURE_SECONDS:-20}"
 
 export BENCH_BASE_URL="$base_url"
 export BENCH_SEED_DIR="$out/seed"
@@ -78,6 +84,15 @@ service_env=(DATABASE_NAME="$db" APP_PROFILE=development APP_ROLE=api DEMO_ENABL
 rm -rf "$out" bench/target/gatling
 mkdir -p "$out"
 
+sink_pid=""
+if [ "${BENCH_TRACING:-0}" = 1 ]; then
+  otlp_port="${BENCH_OTLP_PORT:-14318}"
+  python3 bench/otlp_sink.py --port "$otlp_port" --stats "$out/otlp.json" &
+  sink_pid=$!
+  service_env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port"
+    OTEL_TRACES_SAMPLER_ARG="${OTEL_TRACES_SAMPLER_ARG:-0.1}")
+fi
+
 # 1. The jar.
 bench_build_jar
 
@@ -103,7 +118,7 @@ stop() { # pids of processes this script started
     fi
   done
 }
-stop_all() { stop "$checker_pid" "$check_pid" "$service_pid" "$sampler_pid"; }
+stop_all() { stop "$checker_pid" "$check_pid" "$service_pid" "$sampler_pid" "$sink_pid"; }
 trap stop_all EXIT
 
 # The JDK AOT cache (what a deployment ships): trained once against this database, so the timed
@@ -223,12 +238,20 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
   profiler=$(scripts/async-profiler.sh)
   mkdir -p "$out/profile"
 fi
+# ANALYZE before each path and once more 5 s before its measured window: a table the path fills from
+# empty (booking's idempotency keys) would otherwise keep the plans its prepared statements cached
+# while it was empty — sequential scans of a growing table, which in production last until
+# autovacuum's next ANALYZE of it (within about a minute), not for a whole measured window.
+since_start() { # waits until Gatling has started $1's simulation, then $2 more seconds
+  for _ in $(seq 1 1200); do grep -qs 'Simulation .* started' "$out/gatling-$1.log" && break; sleep 0.1; done
+  sleep "$2"
+}
 for path in "${path_list[@]}"; do
   analyze
+  (since_start "$path" $((BENCH_RAMP_SECONDS + BENCH_WARMUP_SECONDS - 5)) && analyze) &
   if [ -n "$profiler" ]; then # the measured window only: Gatling's ramp and warm-up are unprofiled
     # (jcmd reads name=value pairs: the agent's options go quoted, as one value)
-    (for _ in $(seq 1 1200); do grep -qs 'Simulation .* started' "$out/gatling-$path.log" && break; sleep 0.1; done
-      sleep $((${BENCH_RAMP_SECONDS:-5} + ${BENCH_WARMUP_SECONDS:-15}))
+    (since_start "$path" $((BENCH_RAMP_SECONDS + BENCH_WARMUP_SECONDS))
       jcmd "$service_pid" JVMTI.agent_load "$profiler" '"start,event=cpu,interval=5ms"' >/dev/null) &
   fi
   log "running Gatling: $path, $connections connections (log: $out/gatling-$path.log)"
@@ -264,6 +287,11 @@ for path in "${path_list[@]}"; do
 done
 stop "$sampler_pid"
 sampler_pid=""
+if [ -n "$sink_pid" ]; then
+  stop "$sink_pid"
+  sink_pid=""
+  log "tracing: spans exported to the stand-in collector: $(cat "$out/otlp.json" 2>/dev/null || echo none)"
+fi
 
 # 8. Summary.
 python3 bench/summary.py "${reports[@]}" --phases "$BENCH_PHASES_FILE" --statuses "$BENCH_STATUS_FILE" \

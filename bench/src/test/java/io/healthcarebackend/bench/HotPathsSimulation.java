@@ -71,8 +71,8 @@ public class HotPathsSimulation extends Simulation {
     private final String baseUrl = setting("BENCH_BASE_URL", "http://127.0.0.1:18088");
     private final int connections = Integer.parseInt(setting("BENCH_CONNECTIONS", "64"));
     private final Duration ramp = Duration.ofSeconds(Long.parseLong(setting("BENCH_RAMP_SECONDS", "5")));
-    private final Duration warmup = Duration.ofSeconds(Long.parseLong(setting("BENCH_WARMUP_SECONDS", "15")));
-    private final Duration measure = Duration.ofSeconds(Long.parseLong(setting("BENCH_MEASURE_SECONDS", "30")));
+    private final Duration warmup = Duration.ofSeconds(Long.parseLong(setting("BENCH_WARMUP_SECONDS", "35")));
+    private final Duration measure = Duration.ofSeconds(Long.parseLong(setting("BENCH_MEASURE_SECONDS", "20")));
     private final List<String> paths = Arrays.stream(setting("BENCH_PATHS", String.join(",", ALL_PATHS)).split(","))
             .map(String::strip).filter(p -> !p.isEmpty()).toList();
     private final Path seedDir = Path.of(setting("BENCH_SEED_DIR", "target/seed"));
