@@ -11,8 +11,8 @@ import io.micrometer.observation.ObservationRegistry;
 import java.net.SocketAddress;
 
 /**
- * Spans for the application's Redis commands, only inside a trace: a command issued while a request,
- * transaction or job is observed gets a span under it; one issued with nothing observed (the live
+ * Spans for the application's Redis commands, only inside a sampled trace: a command issued while a
+ * recorded request, transaction or job is observed gets a span under it; one issued with nothing observed (the live
  * tail's blocking reads, pub/sub, background clean-ups) gets none, instead of a trace of its own per
  * command. Never the command's arguments: Lettuce's convention is asked without them (keys and values
  * may hold PHI), and {@link PhiSafeSpanExporter} drops them should anything add them anyway.
@@ -21,8 +21,10 @@ final class RedisSpans implements Tracing {
 
     private final MicrometerTracing delegate;
     private final Tracer tracer;
+    private final io.micrometer.tracing.Tracer spans;
 
-    RedisSpans(ObservationRegistry observations) {
+    RedisSpans(ObservationRegistry observations, io.micrometer.tracing.Tracer spans) {
+        this.spans = spans;
         this.delegate = new MicrometerTracing(observations, "redis", false);
         Tracer inner = delegate.getTracerProvider().getTracer();
         this.tracer = new Tracer() {
@@ -43,10 +45,18 @@ final class RedisSpans implements Tracing {
         return () -> tracer;
     }
 
-    /** The observation current where the command is issued; null when none (then no span). */
+    /**
+     * The observation current where the command is issued, when its trace is sampled; null when
+     * none or unsampled (then no span: an observation per command of a trace that is not recorded
+     * would be work thrown away, on every request of the nine in ten that are not sampled).
+     */
     @Override
     public TraceContextProvider initialTraceContextProvider() {
-        return delegate.initialTraceContextProvider();
+        TraceContextProvider current = delegate.initialTraceContextProvider();
+        return () -> {
+            io.micrometer.tracing.Span span = spans.currentSpan();
+            return span == null || span.isNoop() ? null : current.getTraceContext();
+        };
     }
 
     @Override

@@ -101,8 +101,8 @@ class TracingConfig {
 
     /** Redis command spans under the current observation; the application's Redis client uses it. */
     @Bean
-    Tracing redisSpans(ObservationRegistry observations) {
-        return new RedisSpans(observations);
+    Tracing redisSpans(ObservationRegistry observations, io.micrometer.tracing.Tracer tracer) {
+        return new RedisSpans(observations, tracer);
     }
 
     /**
