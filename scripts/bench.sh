@@ -22,7 +22,8 @@
 # BENCH_PATIENTS (2000, a multiple of 20), BENCH_PORT (18088; the drift check's instance takes the
 # next port), BENCH_TAP_PORT (15433), BENCH_JAVA_OPTS, BENCH_DB_POOL_MAX (20), BENCH_AOT (1: start
 # from the JDK AOT cache, scripts/aot-cache.sh; 0: plain java -jar), BENCH_PRELOAD_APPOINTMENTS (0:
-# how many past appointments to write before the load), BENCH_PROFILE (unset; 1: profile the service's
+# how many past appointments to write before the load), BENCH_PRELOAD_PATIENTS (0: how many more
+# patient rows), BENCH_PROFILE (unset; 1: profile the service's
 # CPU with async-profiler during each path's load, target/bench/profile/<path>.{html,collapsed,top.txt}),
 # BENCH_TRACING (unset; 1: OpenTelemetry tracing on, OTEL_TRACES_SAMPLER_ARG (0.1) of the traces
 # exported to a local stand-in collector, bench/otlp_sink.py on BENCH_OTLP_PORT (14318)).
@@ -156,8 +157,26 @@ log "up after ${startup} s; idle RSS $((rss_idle / 1024)) MiB"
 # 3. Data.
 python3 bench/seed.py | tee "$out/seed.log"
 
-# 3b. Optional history: BENCH_PRELOAD_APPOINTMENTS past appointments (20 % of them still active),
-# written straight into the table, to show that latency does not grow with the table.
+# 3b. Optional volume: BENCH_PRELOAD_PATIENTS more patient rows, copies of the seeded ones under new
+# ids with random search tokens (no search or read of the load reaches them; their fields stay sealed
+# to the originals' keys, so they are volume, not readable records), then BENCH_PRELOAD_APPOINTMENTS
+# past appointments (20 % of them still active), written straight into the tables, to show that
+# latency does not grow with them.
+preload_patients="${BENCH_PRELOAD_PATIENTS:-0}"
+if [ "$preload_patients" -gt 0 ]; then
+  log "preloading $preload_patients patient rows"
+  preload_started=$(date +%s)
+  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
+    -d "$db" -v ON_ERROR_STOP=1 -q -v n="$preload_patients" <<'SQL'
+CREATE TEMP TABLE volume AS
+  SELECT p.* FROM patients p, generate_series(1, (SELECT ceil(:n::numeric / count(*)) FROM patients)::int);
+UPDATE volume SET id = gen_random_uuid(), name_index = ARRAY[md5(random()::text)],
+                  birth_date_index = md5(random()::text), mrn_index = NULL;
+INSERT INTO patients SELECT * FROM volume LIMIT :n;
+ANALYZE patients;
+SQL
+  log "preloaded in $(( $(date +%s) - preload_started )) s"
+fi
 preload="${BENCH_PRELOAD_APPOINTMENTS:-0}"
 if [ "$preload" -gt 0 ]; then
   log "preloading $preload past appointments"
