@@ -70,6 +70,11 @@ export BOOTSTRAP_ADMIN_PASSWORD="bench-platform-password"
 log() { echo "bench: $*"; }
 . scripts/bench-common.sh
 health() { curl -fsS -o /dev/null --max-time 2 "${1:-$base_url}/health" 2>/dev/null; }
+# psql on the bench database as the administrator, stopping at the first error.
+bench_psql() {
+  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
+    -d "$db" -v ON_ERROR_STOP=1 -q "$@"
+}
 vm_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 
 # Every production feature on: the API role (enqueues jobs, runs none), Redis sessions and rate
@@ -166,8 +171,7 @@ preload_patients="${BENCH_PRELOAD_PATIENTS:-0}"
 if [ "$preload_patients" -gt 0 ]; then
   log "preloading $preload_patients patient rows"
   preload_started=$(date +%s)
-  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
-    -d "$db" -v ON_ERROR_STOP=1 -q -v n="$preload_patients" <<'SQL'
+  bench_psql -v n="$preload_patients" <<'SQL'
 CREATE TEMP TABLE volume AS
   SELECT p.* FROM patients p, generate_series(1, (SELECT ceil(:n::numeric / count(*)) FROM patients)::int);
 UPDATE volume SET id = gen_random_uuid(), name_index = ARRAY[md5(random()::text)],
@@ -181,8 +185,7 @@ preload="${BENCH_PRELOAD_APPOINTMENTS:-0}"
 if [ "$preload" -gt 0 ]; then
   log "preloading $preload past appointments"
   preload_started=$(date +%s)
-  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
-    -d "$db" -v ON_ERROR_STOP=1 -q -v n="$preload" <<'SQL'
+  bench_psql -v n="$preload" <<'SQL'
 WITH pr AS (SELECT array_agg(id ORDER BY id) AS a, count(*) AS k FROM practitioners),
      pt AS (SELECT array_agg(id ORDER BY id) AS a, count(*) AS k FROM patients),
      c AS (SELECT clinic_id AS id FROM practitioners LIMIT 1)
@@ -245,8 +248,7 @@ done
 # them so in production; in a fresh database a table that grows during a run would otherwise be
 # planned from its empty state, or not, depending on when autovacuum comes by).
 analyze() {
-  psql -h "${DATABASE_HOST:-127.0.0.1}" -p "${DATABASE_PORT:-5432}" -U "${DATABASE_ADMIN_USER:-postgres}" \
-    -d "$db" -v ON_ERROR_STOP=1 -q -c ANALYZE
+  bench_psql -c ANALYZE
 }
 
 # 6. Load, each path alone: one Gatling run per path.
